@@ -14,7 +14,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const base = env.INIT_CWD ?? process.cwd();
   const dataDir = env.DATA_DIR ?? '.ticketflow';
   return {
-    databaseUrl: env.DATABASE_URL || undefined,
+    // An empty DATABASE_URL means unset, as in most tools.
+    databaseUrl: env.DATABASE_URL?.trim() ? env.DATABASE_URL : undefined,
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(join(base, dataDir)),
   };
 }
