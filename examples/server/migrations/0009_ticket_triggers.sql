@@ -96,8 +96,9 @@ begin
       raise exception 'customers may only change the title, description and status of a ticket'
         using errcode = 'insufficient_privilege';
     end if;
-    if new.status is distinct from old.status and new.status not in ('closed', 'open') then
-      raise exception 'customers may only close or reopen a ticket, not move it to %', new.status
+    if new.status is distinct from old.status
+       and not (new.status = 'closed' or (new.status = 'open' and old.status in ('resolved', 'closed'))) then
+      raise exception 'customers may only close or reopen a ticket, not move it from % to %', old.status, new.status
         using errcode = 'insufficient_privilege';
     end if;
   end if;

@@ -12,7 +12,6 @@ import { engines, createTestDatabase, inRolledBackTransaction, type TestDatabase
 import { buildWorld, ROLES, type RowRef, type World } from './support/world.js';
 
 type Operation = 'select' | 'update' | 'delete' | 'insert';
-type Outcome = 'allowed' | 'denied';
 
 const INSUFFICIENT_PRIVILEGE = '42501';
 
@@ -63,7 +62,7 @@ describe.each(engines)('RLS matrix on %s', (engine) => {
 
 async function runCase(
   test: TestDatabase, world: World, access: TableAccess, operation: Operation, role: (typeof ROLES)[number], target: string,
-): Promise<Outcome | string> {
+): Promise<string> {
   const table = access.table;
   return inRolledBackTransaction(test.db, async (tx) => {
     const me = world.users[role];
