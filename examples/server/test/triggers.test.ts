@@ -52,7 +52,7 @@ describe.each(engines)('triggers on %s', (engine) => {
 
   const as = (tx: Queryable, user: UserKey) => bindActor(tx, { userId: world.users[user] });
   const asOwner = (tx: Queryable) => tx.exec('reset role');
-  const newTicket = async (tx: Queryable, fields: { department?: string } = {}) => {
+  const newTicket = async (tx: Queryable, fields: { department?: string | undefined } = {}) => {
     await as(tx, 'customer');
     const { rows } = await tx.query<{ id: string; ticket_number: string }>(
       "insert into tickets (title, description) values ('Printer on fire', 'Smoke everywhere') returning id, ticket_number",
