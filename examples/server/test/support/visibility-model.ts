@@ -155,10 +155,12 @@ export function predictUpdate(user: UserKey, before: Ticket, after: Ticket): Out
   if (!canSeeTicket(user, before) || !mayUpdate(user, before)) return 'filtered';
   const statusChanged = after.status !== before.status;
   if (PEOPLE[user].role === 'customer') {
-    // Customers own only the title, description and status of their tickets, and may only close or reopen.
+    // Customers own only the title, description and status of their tickets, and may only close
+    // them or reopen resolved and closed ones: opening a new ticket is triage, the support side's.
     const supportSide = (ticket: Ticket) => [ticket.requester, ticket.assignee, ticket.department, ticket.team].join();
     if (supportSide(after) !== supportSide(before)) return 'denied';
-    if (statusChanged && after.status !== 'closed' && after.status !== 'open') return 'denied';
+    const reopens = after.status === 'open' && (before.status === 'resolved' || before.status === 'closed');
+    if (statusChanged && after.status !== 'closed' && !reopens) return 'denied';
   }
   if (statusChanged && !NEXT_STATUSES[before.status].includes(after.status)) return 'invalid';
   return mayLeaveAs(user, after) ? 'accepted' : 'denied';
