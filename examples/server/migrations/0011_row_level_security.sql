@@ -47,15 +47,8 @@ $$;
 
 create policy tickets_select_customer on tickets for select to ticketflow_app
   using ((select app.role()) = 'customer' and requester_id = (select app.user_id()));
-create policy tickets_select_agent on tickets for select to ticketflow_app
-  using ((select app.role()) = 'agent' and (
-    assignee_id = (select app.user_id())
-    or created_by = (select app.user_id())
-    or department_id = (select app.department_id())
-    or team_id = any ((select app.team_ids())::uuid[])
-    or (assignee_id is null and status in ('new', 'open'))));
-create policy tickets_select_manager on tickets for select to ticketflow_app
-  using ((select app.role()) = 'manager' and (
+create policy tickets_select_staff on tickets for select to ticketflow_app
+  using ((select app.role()) in ('agent', 'manager') and (
     assignee_id = (select app.user_id())
     or created_by = (select app.user_id())
     or department_id = (select app.department_id())
