@@ -60,7 +60,7 @@ async function adminQuery(sql: string): Promise<void> {
 }
 
 /** Thrown to end a transaction with a rollback once a test has looked at its effects. */
-export class Rollback extends Error {}
+class Rollback extends Error {}
 
 /** Runs `fn` in a transaction that is always rolled back. */
 export async function inRolledBackTransaction<T>(db: Database, fn: (tx: Queryable) => Promise<T>): Promise<T> {
