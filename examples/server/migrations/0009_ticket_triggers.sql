@@ -78,6 +78,10 @@ $$;
 create function app.tickets_before_update() returns trigger
   language plpgsql
   as $$
+declare
+  -- What a customer may change, plus what this trigger maintains itself.
+  v_customer_editable constant text[] := array['title', 'description', 'status', 'updated_at', 'version',
+    'last_updated_by', 'resolved_at', 'closed_at', 'reopen_count', 'search_vector'];
 begin
   if new.id <> old.id or new.ticket_number <> old.ticket_number or new.created_at <> old.created_at
      or new.created_by <> old.created_by then
@@ -88,11 +92,7 @@ begin
   -- Customers may edit what they wrote and move their own ticket along (close, reopen); nothing
   -- that belongs to the support side.
   if app.role() = 'customer' then
-    if (to_jsonb(new) - array['title', 'description', 'status', 'updated_at', 'version', 'last_updated_by',
-                              'resolved_at', 'closed_at', 'reopen_count', 'search_vector'])
-       is distinct from
-       (to_jsonb(old) - array['title', 'description', 'status', 'updated_at', 'version', 'last_updated_by',
-                              'resolved_at', 'closed_at', 'reopen_count', 'search_vector']) then
+    if (to_jsonb(new) - v_customer_editable) is distinct from (to_jsonb(old) - v_customer_editable) then
       raise exception 'customers may only change the title, description and status of a ticket'
         using errcode = 'insufficient_privilege';
     end if;

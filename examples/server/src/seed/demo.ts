@@ -33,7 +33,7 @@ export interface SeedSummary {
   counts: Record<string, number>;
 }
 
-export const SUMMARY_TABLES = [
+const SUMMARY_TABLES = [
   'departments', 'users', 'teams', 'team_members', 'categories', 'tags', 'sla_policies', 'tickets',
   'comments', 'attachments', 'ticket_history', 'escalations', 'ticket_feedback', 'notifications',
   'kb_categories', 'kb_articles', 'kb_article_versions', 'chat_sessions', 'chat_messages', 'events',
@@ -50,7 +50,7 @@ export async function seedDemo(db: Database, storage: Storage): Promise<SeedSumm
   return { created, counts: await countRows(db) };
 }
 
-export async function countRows(db: Queryable): Promise<Record<string, number>> {
+async function countRows(db: Queryable): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const table of SUMMARY_TABLES) {
     const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from ${table}`);
