@@ -8,6 +8,7 @@ import { verifyPassword } from '../src/auth/password.js';
 import { withActor } from '../src/db/actor.js';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo, type SeedSummary } from '../src/seed/demo.js';
 import { memoryStorage, type Storage } from '../src/storage.js';
+import { readBytes } from './support/storage.js';
 import { createTestDatabase, engines, type TestDatabase } from './support/test-database.js';
 
 describe.each(engines)('demo seed on %s', (engine) => {
@@ -55,7 +56,7 @@ describe.each(engines)('demo seed on %s', (engine) => {
       'select storage_key, size_bytes, sha256 from attachments');
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
-      const bytes = await storage.get(row.storage_key);
+      const bytes = await readBytes(storage, row.storage_key);
       expect(bytes?.byteLength).toBe(Number(row.size_bytes));
       expect(createHash('sha256').update(bytes!).digest('hex')).toBe(row.sha256);
     }

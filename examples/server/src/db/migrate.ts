@@ -47,6 +47,18 @@ export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
   );
 }
 
+/** Names of the migrations on disk not yet applied to `db` (for readiness checks). */
+export async function pendingMigrations(db: Queryable, migrations?: Migration[]): Promise<string[]> {
+  const all = migrations ?? (await loadMigrations());
+  const { rows } = await db.query<{ version: number }>('select version from meta.migrations').catch((error: unknown) => {
+    // undefined_table: nothing was ever migrated.
+    if ((error as { code?: string }).code === '42P01') return { rows: [] as { version: number }[] };
+    throw error;
+  });
+  const applied = new Set(rows.map((row) => row.version));
+  return all.filter((migration) => !applied.has(migration.version)).map((migration) => migration.name);
+}
+
 export async function migrate(db: Database, migrations?: Migration[]): Promise<MigrateResult> {
   const all = migrations ?? (await loadMigrations());
   return db.session(async (session) => {

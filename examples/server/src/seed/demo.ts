@@ -10,7 +10,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { hashPassword } from '../auth/password.js';
 import type { UserRole } from '../db/actor.js';
 import type { Database, Queryable } from '../db/database.js';
-import type { Storage } from '../storage.js';
+import { bytesSource, type Storage } from '../storage.js';
 import { seedReferenceData } from './reference-data.js';
 
 export const DEMO_PASSWORD = 'ticketflow-demo';
@@ -131,7 +131,7 @@ async function seedContent(tx: Queryable, storage: Storage): Promise<void> {
     const key = `attachments/${id}`;
     // Bytes before the row: a failed transaction can leave an unreferenced file, never a row
     // without its bytes.
-    await storage.put(key, data);
+    await storage.write(key, bytesSource(data));
     await tx.query(
       `insert into attachments (id, ticket_id, comment_id, file_name, mime_type, size_bytes, sha256, storage_key, storage_provider, uploaded_by)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,

@@ -1,0 +1,9 @@
+/** Attachments by id: metadata, download, delete. */
+import { Hono } from 'hono';
+import { requireScope } from '../../auth/scopes.js';
+import type { AppDeps, AppEnv } from '../../context.js';
+
+export function attachmentRoutes(_deps: AppDeps) {
+  return new Hono<AppEnv>()
+    .use(requireScope('tickets'));
+}

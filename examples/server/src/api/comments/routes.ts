@@ -1,0 +1,9 @@
+/** Comments on a ticket. */
+import { Hono } from 'hono';
+import { requireScope } from '../../auth/scopes.js';
+import type { AppDeps, AppEnv } from '../../context.js';
+
+export function commentRoutes(_deps: AppDeps) {
+  return new Hono<AppEnv>()
+    .use(requireScope('tickets'));
+}

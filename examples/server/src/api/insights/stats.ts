@@ -1,0 +1,9 @@
+/** Ticket statistics. */
+import { Hono } from 'hono';
+import { requireScope } from '../../auth/scopes.js';
+import type { AppDeps, AppEnv } from '../../context.js';
+
+export function statsRoutes(_deps: AppDeps) {
+  return new Hono<AppEnv>()
+    .use(requireScope('tickets'));
+}

@@ -1,0 +1,9 @@
+/** The knowledge base. */
+import { Hono } from 'hono';
+import { requireScope } from '../../auth/scopes.js';
+import type { AppDeps, AppEnv } from '../../context.js';
+
+export function knowledgeBaseRoutes(_deps: AppDeps) {
+  return new Hono<AppEnv>()
+    .use(requireScope('kb'));
+}

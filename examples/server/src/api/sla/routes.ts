@@ -1,0 +1,9 @@
+/** SLA policies. */
+import { Hono } from 'hono';
+import { requireScope } from '../../auth/scopes.js';
+import type { AppDeps, AppEnv } from '../../context.js';
+
+export function slaPolicyRoutes(_deps: AppDeps) {
+  return new Hono<AppEnv>()
+    .use(requireScope('tickets'));
+}

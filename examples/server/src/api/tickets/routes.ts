@@ -1,0 +1,9 @@
+/** Tickets, their workflow, tags and history. */
+import { Hono } from 'hono';
+import { requireScope } from '../../auth/scopes.js';
+import type { AppDeps, AppEnv } from '../../context.js';
+
+export function ticketRoutes(_deps: AppDeps) {
+  return new Hono<AppEnv>()
+    .use(requireScope('tickets'));
+}

@@ -1,0 +1,9 @@
+/** Webhook subscriptions. */
+import { Hono } from 'hono';
+import { requireScope } from '../../auth/scopes.js';
+import type { AppDeps, AppEnv } from '../../context.js';
+
+export function webhookRoutes(_deps: AppDeps) {
+  return new Hono<AppEnv>()
+    .use(requireScope('admin'));
+}

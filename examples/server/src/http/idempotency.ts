@@ -1,0 +1,95 @@
+/**
+ * `Idempotency-Key` on POST: the first request with a key runs and its response is stored in the
+ * same transaction as its effects; a replay returns that stored response; the same key with a
+ * different request is refused.
+ *
+ * Concurrent replays are safe because the key row is claimed with an INSERT before the handler
+ * runs: a second request with the same key blocks on the primary key until the first transaction
+ * ends, then finds the completed row (or, if the first failed and rolled back, claims the key
+ * itself). Failed requests store nothing, so they can be retried with the same key.
+ */
+import { createHash } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../context.js';
+import { Problem } from './problem.js';
+
+/** Response headers worth replaying; the rest (dates, request ids, rate limits) belong to the replay. */
+const REPLAYED_HEADERS = ['content-type', 'location', 'etag'];
+
+interface StoredKey {
+  request_hash: string;
+  status_code: number | null;
+  response_headers: Record<string, string> | null;
+  response_body: unknown;
+}
+
+export function idempotency(): MiddlewareHandler<AppEnv> {
+  return async function idempotency(c, next) {
+    const key = c.req.header('idempotency-key');
+    if (c.req.method !== 'POST' || key === undefined) return next();
+    if (key.length < 1 || key.length > 255) {
+      throw new Problem(400, 'validation_failed', 'Idempotency-Key must be 1 to 255 characters.', [
+        { location: 'header', path: 'Idempotency-Key', message: 'must be 1 to 255 characters' },
+      ]);
+    }
+    const tx = c.get('tx');
+    const requestHash = await hashRequest(c.req.raw, c.req.path, () => c.req.text());
+    // Claims the key, or waits for whoever holds it. An expired key is reclaimed.
+    const claimed = await tx.query(
+      `insert into idempotency_keys (key, method, path, request_hash)
+       values ($1, $2, $3, $4)
+       on conflict (user_id, key) do update
+         set method = excluded.method, path = excluded.path, request_hash = excluded.request_hash,
+             status_code = null, response_headers = null, response_body = null,
+             created_at = now(), completed_at = null, expires_at = now() + interval '24 hours'
+         where idempotency_keys.expires_at < now()
+       returning 1`,
+      [key, c.req.method, c.req.path, requestHash],
+    );
+    if (claimed.rows.length === 0) return replay(c, key, requestHash);
+
+    await next();
+    if (c.error || c.res.status >= 400) return;
+    // Every stored body is JSON (response_body is jsonb); the few empty responses store null.
+    const isJson = (c.res.headers.get('content-type') ?? '').includes('json');
+    const text = isJson ? await c.res.clone().text() : '';
+    const headers: Record<string, string> = {};
+    for (const name of REPLAYED_HEADERS) {
+      const value = c.res.headers.get(name);
+      if (value !== null) headers[name] = value;
+    }
+    await tx.query(
+      `update idempotency_keys
+          set status_code = $2, response_headers = $3, response_body = $4, completed_at = now()
+        where user_id = app.user_id() and key = $1`,
+      [key, c.res.status, JSON.stringify(headers), text === '' ? null : text],
+    );
+  };
+}
+
+async function replay(c: Parameters<MiddlewareHandler<AppEnv>>[0], key: string, requestHash: string) {
+  const { rows } = await c
+    .get('tx')
+    .query<StoredKey>(
+      `select request_hash, status_code, response_headers, response_body
+         from idempotency_keys where user_id = app.user_id() and key = $1`,
+      [key],
+    );
+  const stored = rows[0];
+  if (stored?.request_hash !== requestHash || stored.status_code === null) {
+    throw new Problem(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request.');
+  }
+  const headers = { ...stored.response_headers, 'Idempotent-Replayed': 'true' };
+  const status = stored.status_code as 200;
+  return stored.response_body === null ? c.body(null, status, headers) : c.body(JSON.stringify(stored.response_body), status, headers);
+}
+
+/**
+ * What makes two requests "the same": method, path and body. Multipart uploads are not read here
+ * (they are streamed to storage, never buffered), so they are identified by their length instead.
+ */
+async function hashRequest(request: Request, path: string, text: () => Promise<string>): Promise<string> {
+  const type = request.headers.get('content-type') ?? '';
+  const body = type.startsWith('multipart/') ? `multipart:${request.headers.get('content-length') ?? '?'}` : await text();
+  return createHash('sha256').update(`${request.method} ${path}\n${body}`).digest('hex');
+}

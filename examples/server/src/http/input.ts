@@ -1,0 +1,56 @@
+/**
+ * Reading request input through zod schemas. Every failure is a 4xx problem that names the
+ * offending fields; a handler only ever sees input that matches the contract.
+ */
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import type { AppEnv } from '../context.js';
+import { Problem, type FieldError } from './problem.js';
+
+type Location = FieldError['location'];
+
+function validationProblem(location: Location, issues: z.core.$ZodIssue[]): Problem {
+  const errors: FieldError[] = issues.map((issue) => ({
+    location,
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+  }));
+  const first = errors[0];
+  const detail = first ? `${first.path || location}: ${first.message}` : 'The input is invalid.';
+  return new Problem(400, 'validation_failed', detail, errors);
+}
+
+/** Parses `value` with `schema`, or throws a 400 problem listing every invalid field. */
+export function parseInput<S extends z.ZodType>(location: Location, schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationProblem(location, result.error.issues);
+  return result.data;
+}
+
+/** The JSON body, which must be sent as `application/json`. */
+export async function readJson<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.output<S>> {
+  const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json' && !type?.endsWith('+json')) {
+    throw new Problem(415, 'unsupported_media_type', 'Send the body as application/json.');
+  }
+  const text = await c.req.text();
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Problem(400, 'malformed_request', 'The body is not valid JSON.');
+  }
+  return parseInput('body', schema, value);
+}
+
+/** Query parameters; a parameter given twice is an array, so schemas can accept repeated filters. */
+export function readQuery<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.output<S> {
+  const all = c.req.queries();
+  const value = Object.fromEntries(Object.entries(all).map(([key, values]) => [key, values.length === 1 ? values[0] : values]));
+  return parseInput('query', schema, value);
+}
+
+/** Path parameters. */
+export function readParams<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.output<S> {
+  return parseInput('path', schema, c.req.param());
+}
