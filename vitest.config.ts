@@ -30,6 +30,8 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: 'forks',
+          // Fails a full run when an operation of the contract was never exercised.
+          globalSetup: ['test/support/contract-coverage-check.ts'],
         },
       },
     ],

@@ -1,21 +1,46 @@
 /** Settings read from the environment, in one place. */
 import { isAbsolute, join, resolve } from 'node:path';
+import type { LogLevel } from './logger.js';
 
 export interface Config {
   /** PostgreSQL when set; embedded PGlite otherwise. */
   databaseUrl: string | undefined;
-  /** PGlite's data and the local attachment store live here. */
+  /** PGlite's data, the local attachment store and the dev mailbox live here. */
   dataDir: string;
+  host: string;
+  port: number;
+  /** Signs access tokens; required when several instances share a database. */
+  jwtSecret: string | undefined;
+  /** Browser origins allowed to call the API (CORS). */
+  corsOrigins: string[];
+  logLevel: LogLevel;
 }
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // npm runs workspace scripts inside the workspace; INIT_CWD is where the user typed the command,
   // so a relative DATA_DIR means what they expect.
   const base = env.INIT_CWD ?? process.cwd();
   const dataDir = env.DATA_DIR ?? '.ticketflow';
+  const port = Number(env.PORT ?? 4010);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ConfigError(`PORT must be a port number, not "${env.PORT}"`);
+  const logLevel = (env.LOG_LEVEL ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const jwtSecret = env.JWT_SECRET?.trim() ? env.JWT_SECRET : undefined;
+  if (jwtSecret !== undefined && jwtSecret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
   return {
     // An empty DATABASE_URL means unset, as in most tools.
     databaseUrl: env.DATABASE_URL?.trim() ? env.DATABASE_URL : undefined,
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(join(base, dataDir)),
+    host: env.HOST ?? '127.0.0.1',
+    port,
+    jwtSecret,
+    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
+    logLevel,
   };
 }

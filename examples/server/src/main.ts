@@ -1,10 +1,17 @@
 /**
- * `npm start`: prepares the database (migrations, then the demo data when it is not there yet) and
- * reports what it made.
+ * `npm start`: prepares the database (migrations, then the demo data when it is empty), serves the
+ * API on http://127.0.0.1:4010, and prints where to find it and how to log in.
  */
-import { loadConfig } from './config.js';
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
+import { jsonLogger } from './logger.js';
+import { fileMailbox, mailboxDir } from './mailbox.js';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './seed/demo.js';
 import { attachmentsDir, localStorage } from './storage.js';
 
@@ -12,20 +19,76 @@ const config = loadConfig();
 const db = await openDatabase(
   config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: `${config.dataDir}/pgdata` },
 );
-try {
-  const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}/pgdata`;
-  console.log(`Database: ${where}`);
-  const migrated = await migrate(db);
-  console.log(
-    migrated.applied.length > 0
-      ? `Applied ${migrated.applied.length} migrations: ${migrated.applied.join(', ')}`
-      : `Schema up to date (${migrated.alreadyApplied} migrations applied earlier)`,
-  );
-  const seeded = await seedDemo(db, localStorage(attachmentsDir(config.dataDir)));
-  console.log(seeded.created ? 'Seeded the demo data:' : 'Demo data already present:');
-  for (const [table, count] of Object.entries(seeded.counts)) console.log(`  ${table.padEnd(20)} ${count}`);
-  console.log(`\nDemo logins (password "${DEMO_PASSWORD}"):`);
-  for (const user of DEMO_USERS) console.log(`  ${user.role.padEnd(9)} ${user.email}`);
-} finally {
+const storage = localStorage(attachmentsDir(config.dataDir));
+
+const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}/pgdata`;
+console.log(`Database: ${where}`);
+const migrated = await migrate(db);
+console.log(
+  migrated.applied.length > 0
+    ? `Applied ${migrated.applied.length} migrations: ${migrated.applied.join(', ')}`
+    : `Schema up to date (${migrated.alreadyApplied} migrations applied earlier)`,
+);
+const seeded = await seedDemo(db, storage);
+console.log(seeded.created ? 'Seeded the demo data.' : 'Demo data already present.');
+
+const app = createApp({
+  db,
+  storage,
+  logger: jsonLogger({ level: config.logLevel }),
+  mailbox: fileMailbox(mailboxDir(config.dataDir)),
+  auth: { jwtSecret: new TextEncoder().encode(await jwtSecret(config)) },
+  corsOrigins: config.corsOrigins,
+});
+
+const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
+  const url = `http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}`;
+  console.log(`
+Ticketflow API   ${url}/v1
+API reference    ${url}/docs
+OpenAPI          ${url}/openapi.json
+Mailbox (dev)    ${mailboxDir(config.dataDir)}
+
+Demo logins (password "${DEMO_PASSWORD}"):
+${DEMO_USERS.map((user) => `  ${user.role.padEnd(9)} ${user.email}`).join('\n')}
+
+Try it:
+  curl -s ${url}/v1/auth/login -H 'content-type: application/json' \\
+    -d '{"email":"${DEMO_USERS[4].email}","password":"${DEMO_PASSWORD}"}'
+  curl -s ${url}/v1/tickets -H "authorization: Bearer <access_token>"
+`);
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: shutting down`);
+  server.close();
+  await app.close();
   await db.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+/**
+ * The key that signs access tokens. With PostgreSQL, instances share the database and must share
+ * the key: JWT_SECRET is required. With PGlite (one local instance) a random key is kept in the data
+ * directory so that tokens survive a restart.
+ */
+async function jwtSecret({ jwtSecret, databaseUrl, dataDir }: Config): Promise<string> {
+  if (jwtSecret) return jwtSecret;
+  if (databaseUrl) {
+    console.error('JWT_SECRET is required with DATABASE_URL (every instance must sign tokens with the same key).');
+    process.exit(1);
+  }
+  const file = join(dataDir, 'jwt-secret');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    const secret = randomBytes(32).toString('base64url');
+    await writeFile(file, secret, { mode: 0o600 });
+    return secret;
+  }
 }

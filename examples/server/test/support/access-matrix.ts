@@ -361,6 +361,13 @@ export const ACCESS: TableAccess[] = [
     insert: { candidates: { forged: (_w, me) => ({ user_id: me, event_type: 'login', event_status: 'success' }) }, allow: {} },
   },
   {
+    table: 'webhooks',
+    select: { rows: ['hook'], allow: { admin: ['hook'] } },
+    update: { set: 'is_active = false', rows: ['hook'], allow: { admin: ['hook'] } },
+    delete: { rows: ['hook'], allow: { admin: ['hook'] } },
+    insert: { candidates: { hook: () => ({ url: 'https://hooks.example.com/new', secret: hex() }) }, allow: { admin: ['hook'] } },
+  },
+  {
     table: 'ticket_auto_responses',
     select: { rows: ['mineAuto', 'foreignAuto'], allow: { customer: ['mineAuto'], agent: ['mineAuto'], manager: ['mineAuto'], admin: ['mineAuto', 'foreignAuto'] } },
     update: { set: 'was_helpful = true', rows: ['mineAuto', 'foreignAuto'], allow: { customer: ['mineAuto'], admin: ['mineAuto', 'foreignAuto'] } },

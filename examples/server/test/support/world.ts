@@ -166,6 +166,9 @@ export async function buildWorld(tx: Queryable): Promise<World> {
     [unique('key'), `tf_${hex(4)}`, hex(), users[user], users[by]]);
   const agentKey = await apiKey('agent', 'agent');
   const customerKey = await apiKey('customer', 'admin');
+  const hook = await one(
+    "insert into webhooks (url, secret, created_by) values ('https://hooks.example.com/ticketflow', $1, $2) returning id",
+    [hex(), users.admin]);
   const customerLogin = await one("select app.audit('login', 'success', $1) as id", [users.customer]);
   const agentLogin = await one("select app.audit('login', 'success', $1) as id", [users.agent]);
   const auto = (ticketId: string) => one(
@@ -231,6 +234,7 @@ export async function buildWorld(tx: Queryable): Promise<World> {
     user_invitations: { supportInvite: byId(supportInvite), infraInvite: byId(infraInvite) },
     api_keys: { agentKey: byId(agentKey), customerKey: byId(customerKey) },
     audit_logs: { customerLogin: byId(customerLogin), agentLogin: byId(agentLogin) },
+    webhooks: { hook: byId(hook) },
     ticket_auto_responses: { mineAuto: byId(mineAuto), foreignAuto: byId(foreignAuto) },
     ticket_complexity_scores: { mineScore: byId(mineScore), foreignScore: byId(foreignScore) },
     assist_metrics: { metric: byId(metric) },
