@@ -28,6 +28,24 @@ export interface Database extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** A dedicated session for work that must hold session state, such as an advisory lock. */
   session<T>(fn: (session: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * LISTENs on `channel`: calls `onNotify` with the payload of each notification (`pg_notify`), and
+   * with no payload after the listener lost its connection and listens again, because whatever was
+   * sent meanwhile is lost and the caller must look for itself. On PostgreSQL each call holds one
+   * connection of its own, outside the pool.
+   */
+  listen(channel: string, onNotify: (payload?: string) => void): Listener;
+  close(): Promise<void>;
+}
+
+/** A LISTEN in place; see `Database.listen`. */
+export interface Listener {
+  /**
+   * Settles after the first attempt: resolves once notifications flow, rejects when that attempt
+   * failed (PostgreSQL keeps retrying, and calls `onNotify` without a payload once it succeeds).
+   */
+  readonly ready: Promise<void>;
+  /** Stops listening and releases the connection. */
   close(): Promise<void>;
 }
 
@@ -66,6 +84,17 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     ...base,
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
     session: (fn) => fn(base),
+    listen: (channel, onNotify) => {
+      // One in-process engine: a notification cannot be lost in transit, so there is no reconnecting.
+      const unlisten = db.listen(channel, (payload) => onNotify(payload));
+      return {
+        ready: unlisten.then(() => undefined),
+        close: async () => {
+          const stop = await unlisten.catch(() => undefined);
+          if (stop && !db.closed) await stop();
+        },
+      };
+    },
     close: () => db.close(),
   };
 }
@@ -108,6 +137,94 @@ function openPostgres(databaseUrl: string, max: number): Database {
           throw error;
         }
       }),
+    listen: (channel, onNotify) => listenPostgres(databaseUrl, channel, onNotify),
     close: () => pool.end(),
+  };
+}
+
+/** Delay before reconnecting a lost LISTEN connection: doubling from 250 ms to 30 s, with jitter. */
+const RELISTEN_FIRST_MS = 250;
+const RELISTEN_MAX_MS = 30_000;
+
+/**
+ * LISTEN on a connection of its own: a pooled connection goes back to the pool between queries, and
+ * notifications only reach the session that listens. A lost connection (the server restarting, a
+ * network cut, an administrator terminating it) is replaced with backoff, listens again, and then
+ * calls `onNotify()` so that nothing sent while it was down goes unnoticed. TCP keepalive finds
+ * connections that died silently.
+ */
+function listenPostgres(connectionString: string, channel: string, onNotify: (payload?: string) => void): Listener {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`invalid channel name: ${channel}`);
+  let client: pg.Client | undefined;
+  let connecting: Promise<void> | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let failures = 0;
+  let closed = false;
+
+  const connect = async () => {
+    const next = new pg.Client({
+      connectionString,
+      application_name: 'ticketflow-listener',
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      connectionTimeoutMillis: 10_000,
+    });
+    // 'error' is always followed by 'end', which is where the connection is replaced.
+    next.on('error', () => undefined);
+    next.on('notification', (message) => {
+      if (message.channel === channel) onNotify(message.payload ?? '');
+    });
+    next.on('end', () => {
+      if (client !== next) return;
+      client = undefined;
+      reconnectLater();
+    });
+    try {
+      await next.connect();
+      await next.query(`listen ${channel}`);
+    } catch (error) {
+      await next.end().catch(() => undefined);
+      throw error;
+    }
+    if (closed) {
+      await next.end().catch(() => undefined);
+      return;
+    }
+    client = next;
+    failures = 0;
+  };
+
+  const attempt = () => {
+    connecting = connect().finally(() => {
+      connecting = undefined;
+    });
+    return connecting;
+  };
+
+  function reconnectLater() {
+    if (closed) return;
+    const delay = Math.min(RELISTEN_MAX_MS, RELISTEN_FIRST_MS * 2 ** failures) * (0.5 + Math.random() / 2);
+    failures += 1;
+    retry = setTimeout(() => {
+      retry = undefined;
+      attempt().then(() => {
+        if (!closed) onNotify();
+      }, reconnectLater);
+    }, delay);
+    retry.unref();
+  }
+
+  const ready = attempt();
+  ready.catch(reconnectLater);
+  return {
+    ready,
+    close: async () => {
+      closed = true;
+      clearTimeout(retry);
+      await connecting?.catch(() => undefined);
+      const current = client;
+      client = undefined;
+      await current?.end().catch(() => undefined);
+    },
   };
 }

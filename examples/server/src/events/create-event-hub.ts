@@ -1,14 +1,94 @@
-/** TODO(events helper): LISTEN/NOTIFY on PostgreSQL, in-process on PGlite. */
-import type { Database } from '../db/database.js';
+/**
+ * The process's one LISTEN on the outbox channel, shared by every live stream it serves. It works the
+ * same on both engines through `Database.listen`: PGlite notifies in-process, PostgreSQL notifies
+ * every instance connected to the database, which is how an event committed through one instance
+ * reaches a stream held by another.
+ */
+import type { Database, Listener } from '../db/database.js';
+import type { Logger } from '../logger.js';
 import type { EventHub } from './event-hub.js';
 
-export function createEventHub(_db: Database): EventHub {
-  const subscribers = new Set<() => void>();
+/** The channel `app.emit()` notifies (migration 0009). */
+export const EVENTS_CHANNEL = 'ticketflow_events';
+
+export interface EventHubOptions {
+  /**
+   * How often subscribers are woken with no notification; 2 s by default. Notifications alone are not
+   * enough: an event only becomes deliverable once every older transaction has ended (see
+   * read-events.ts), and a transaction that writes no event ends without notifying anyone; a
+   * listener that is reconnecting hears nothing either. The tick bounds how late such events come.
+   */
+  pollIntervalMs?: number;
+  logger?: Logger;
+}
+
+export function createEventHub(db: Database, options: EventHubOptions = {}): EventHub {
+  const pollIntervalMs = options.pollIntervalMs ?? 2000;
+  const subscribers = new Set<{ wake: () => void }>();
+  const closing = new AbortController();
+  let listener: Listener | undefined;
+  let listening: Promise<void> = Promise.resolve();
+  let tick: NodeJS.Timeout | undefined;
+  let wakePending = false;
+
+  // Notifications arrive one per event, so a transaction that wrote fifty events notifies fifty
+  // times at once: they are gathered into one wake on the next turn of the event loop.
+  const wakeAll = () => {
+    if (wakePending || closing.signal.aborted) return;
+    wakePending = true;
+    setImmediate(() => {
+      wakePending = false;
+      for (const subscriber of [...subscribers]) {
+        try {
+          subscriber.wake();
+        } catch (error) {
+          options.logger?.log('error', 'event subscriber failed', { error: String(error) });
+        }
+      }
+    });
+  };
+
+  // Lazily, so an app that never serves a stream never holds a listening connection.
+  const listen = () => {
+    if (!listener && !closing.signal.aborted) {
+      listener = db.listen(EVENTS_CHANNEL, wakeAll);
+      listening = listener.ready.catch((error: unknown) => {
+        options.logger?.log('warn', 'cannot listen for events yet; retrying, streams poll meanwhile', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+      });
+    }
+    return listening;
+  };
+
+  const stopTicking = () => {
+    clearInterval(tick);
+    tick = undefined;
+  };
+
   return {
     subscribe(wake) {
-      subscribers.add(wake);
-      return () => subscribers.delete(wake);
+      if (closing.signal.aborted) return () => undefined;
+      const subscriber = { wake };
+      subscribers.add(subscriber);
+      void listen();
+      if (!tick) {
+        tick = setInterval(wakeAll, pollIntervalMs);
+        tick.unref();
+      }
+      return () => {
+        subscribers.delete(subscriber);
+        if (subscribers.size === 0) stopTicking();
+      };
     },
-    close: () => Promise.resolve(),
+    ready: listen,
+    closed: closing.signal,
+    async close() {
+      if (closing.signal.aborted) return;
+      closing.abort();
+      stopTicking();
+      subscribers.clear();
+      await listener?.close();
+    },
   };
 }

@@ -5,7 +5,17 @@
  * `events` table under row-level security.
  */
 export interface EventHub {
-  /** Calls `wake` after each batch of notifications; returns the unsubscribe function. */
+  /**
+   * Calls `wake` whenever new events may be readable: after notifications (a burst of them becomes
+   * one call) and on a slow safety tick. Returns the unsubscribe function.
+   */
   subscribe(wake: () => void): () => void;
+  /**
+   * Resolves once notifications reach subscribers, or once the first attempt to listen has failed
+   * (the tick still wakes them, and the listener keeps retrying). Starts listening if need be.
+   */
+  ready(): Promise<void>;
+  /** Aborted when the hub closes: streams end then, so that open connections do not hold up a shutdown. */
+  readonly closed: AbortSignal;
   close(): Promise<void>;
 }
