@@ -4,10 +4,11 @@
  * by the Node entry point (`main.ts`).
  *
  * Order of the pipeline for `/v1`: request id → access log → CORS → (auth endpoints, anonymous) →
- * authenticate → rate limit → live events (their own transactions) → body limit → transaction →
+ * authenticate → rate limit → live events (their own transactions) → uploads (streamed to storage
+ * before any transaction) → body limit → transaction →
  * idempotency → the resource routes.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
@@ -38,6 +39,7 @@ import { invitationAcceptRoutes } from './api/users/invitation-accept.js';
 import { invitationRoutes } from './api/users/invitations.js';
 import { userRoutes } from './api/users/users.js';
 import { webhookRoutes } from './api/webhooks/routes.js';
+import { receiveAttachment } from './attachments/receive-middleware.js';
 import { authenticate } from './auth/authenticate.js';
 import { systemClock, type Clock } from './clock.js';
 import type { AppDeps, AppEnv, AuthSettings, Limits } from './context.js';
@@ -145,6 +147,8 @@ function v1Routes(deps: AppDeps) {
 
   // Anonymous: limited per client address. /auth/me and /auth/password authenticate inside.
   v1.use('/auth/*', rateLimit({ limit: limits.authRateLimit, windowSeconds: window, clock, keyOf: anonymousKey }));
+  // /auth/me and /auth/password carry a token: limited like any caller, by that token.
+  v1.use('/auth/*', rateLimit({ limit: limits.rateLimit, windowSeconds: window, clock, keyOf: bearerKey }));
   v1.use('/invitations/accept', rateLimit({ limit: limits.authRateLimit, windowSeconds: window, clock, keyOf: anonymousKey }));
   v1.use('/auth/*', jsonBodyLimit(limits.maxJsonBytes));
   v1.use('/invitations/accept', jsonBodyLimit(limits.maxJsonBytes));
@@ -155,9 +159,11 @@ function v1Routes(deps: AppDeps) {
   v1.use(rateLimit({ limit: limits.rateLimit, windowSeconds: window, clock, keyOf: callerKey }));
   v1.route('/events', eventRoutes(deps));
 
+  v1.use('/tickets/:ticket_id/attachments', receiveAttachment(deps));
+  v1.use('/tickets/:ticket_id/comments/:comment_id/attachments', receiveAttachment(deps));
   v1.use(jsonBodyLimit(limits.maxJsonBytes));
   v1.use(transaction(deps));
-  v1.use(idempotency());
+  v1.use(idempotency(deps));
 
   v1.route('/users', userRoutes(deps));
   v1.route('/invitations', invitationRoutes(deps));
@@ -189,6 +195,11 @@ function v1Routes(deps: AppDeps) {
 }
 
 const anonymousKey = (c: Context<AppEnv>) => (c.req.header('authorization') ? undefined : `address:${clientAddress(c) ?? 'local'}`);
+
+const bearerKey = (c: Context<AppEnv>) => {
+  const authorization = c.req.header('authorization');
+  return authorization ? `bearer:${createHash('sha256').update(authorization).digest('base64url')}` : undefined;
+};
 
 const callerKey = (c: Context<AppEnv>) => `caller:${c.get('principal').apiKeyId ?? c.get('principal').userId}`;
 

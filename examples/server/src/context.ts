@@ -2,6 +2,7 @@
  * What every request handler can reach: the dependencies the app was built with, and the
  * per-request variables that middleware sets (request id, caller, transaction).
  */
+import type { ReceivedUpload } from './attachments/receive-upload.js';
 import type { Clock } from './clock.js';
 import type { UserRole } from './db/actor.js';
 import type { Database, Queryable } from './db/database.js';
@@ -69,5 +70,7 @@ export interface AppEnv {
     tx: Queryable;
     /** The caller's role as the database sees it. */
     role: UserRole;
+    /** An uploaded file already in storage, set by `receiveAttachment` before the transaction opens. */
+    upload?: ReceivedUpload;
   };
 }

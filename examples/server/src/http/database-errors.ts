@@ -10,6 +10,7 @@ interface DatabaseError {
   message: string;
   constraint?: string | undefined;
   detail?: string | undefined;
+  table?: string | undefined;
 }
 
 /** Check constraints raised by workflow triggers: the current state forbids the change. */
@@ -29,6 +30,8 @@ export function problemFromDatabaseError(error: DatabaseError): Problem | undefi
       return new Problem(409, 'conflict', describeUnique(error));
     case '23503': // foreign_key_violation
       return new Problem(422, 'unprocessable', describeForeignKey(error));
+    case '23001': // restrict_violation: an ON DELETE RESTRICT key still has referencing rows
+      return new Problem(409, 'conflict', 'Other records still refer to this one.');
     case '23514': // check_violation (constraints and our triggers)
       if (error.constraint && WORKFLOW_CONSTRAINTS.has(error.constraint)) {
         return new Problem(409, 'invalid_transition', error.message);
@@ -73,7 +76,17 @@ function describeUnique(error: DatabaseError): string {
 
 function describeForeignKey(error: DatabaseError): string {
   // detail looks like: Key (assignee_id)=(…) is not present in table "users".
-  const field = /^Key \(([a-z_]+)\)/.exec(error.detail ?? '')?.[1];
+  const field = /^Key \(([a-z_]+)\)/.exec(error.detail ?? '')?.[1] ?? fieldOfConstraint(error);
   if ((error.detail ?? '').includes('is still referenced')) return 'Other records still refer to this one.';
+  // PostgreSQL leaves detail out when the referenced table has row-level security (so as not to
+  // reveal its rows); the message still tells a delete blocked by references from an insert.
+  if (error.message.startsWith('update or delete on table')) return 'Other records still refer to this one.';
   return field ? `${field} does not refer to an existing record.` : 'A referenced record does not exist.';
+}
+
+/** `teams_department_id_fkey` on table `teams` → `department_id` (PostgreSQL's default FK names). */
+function fieldOfConstraint(error: DatabaseError): string | undefined {
+  const { table, constraint } = error;
+  if (!table || !constraint?.startsWith(`${table}_`) || !constraint.endsWith('_fkey')) return undefined;
+  return constraint.slice(table.length + 1, -'_fkey'.length) || undefined;
 }

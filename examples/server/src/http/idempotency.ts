@@ -7,11 +7,14 @@
  * runs: a second request with the same key blocks on the primary key until the first transaction
  * ends, then finds the completed row (or, if the first failed and rolled back, claims the key
  * itself). Failed requests store nothing, so they can be retried with the same key.
+ *
+ * Stored bodies are sealed (encrypted): some responses carry a secret shown only once.
  */
 import { createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../context.js';
+import type { AppDeps, AppEnv } from '../context.js';
 import { Problem } from './problem.js';
+import { sealedBox, type SealedBox } from './sealed-box.js';
 
 /** Response headers worth replaying; the rest (dates, request ids, rate limits) belong to the replay. */
 const REPLAYED_HEADERS = ['content-type', 'location', 'etag'];
@@ -23,7 +26,8 @@ interface StoredKey {
   response_body: unknown;
 }
 
-export function idempotency(): MiddlewareHandler<AppEnv> {
+export function idempotency(deps: Pick<AppDeps, 'auth'>): MiddlewareHandler<AppEnv> {
+  const box = sealedBox(deps.auth.jwtSecret, 'idempotent-responses');
   return async function idempotency(c, next) {
     const key = c.req.header('idempotency-key');
     if (c.req.method !== 'POST' || key === undefined) return next();
@@ -46,13 +50,11 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
        returning 1`,
       [key, c.req.method, c.req.path, requestHash],
     );
-    if (claimed.rows.length === 0) return replay(c, key, requestHash);
+    if (claimed.rows.length === 0) return replay(c, box, key, requestHash);
 
     await next();
     if (c.error || c.res.status >= 400) return;
-    // Every stored body is JSON (response_body is jsonb); the few empty responses store null.
-    const isJson = (c.res.headers.get('content-type') ?? '').includes('json');
-    const text = isJson ? await c.res.clone().text() : '';
+    const text = await c.res.clone().text();
     const headers: Record<string, string> = {};
     for (const name of REPLAYED_HEADERS) {
       const value = c.res.headers.get(name);
@@ -62,12 +64,12 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
       `update idempotency_keys
           set status_code = $2, response_headers = $3, response_body = $4, completed_at = now()
         where user_id = app.user_id() and key = $1`,
-      [key, c.res.status, JSON.stringify(headers), text === '' ? null : text],
+      [key, c.res.status, JSON.stringify(headers), text === '' ? null : JSON.stringify(box.seal(text))],
     );
   };
 }
 
-async function replay(c: Parameters<MiddlewareHandler<AppEnv>>[0], key: string, requestHash: string) {
+async function replay(c: Parameters<MiddlewareHandler<AppEnv>>[0], box: SealedBox, key: string, requestHash: string) {
   const { rows } = await c
     .get('tx')
     .query<StoredKey>(
@@ -81,7 +83,12 @@ async function replay(c: Parameters<MiddlewareHandler<AppEnv>>[0], key: string, 
   }
   const headers = { ...stored.response_headers, 'Idempotent-Replayed': 'true' };
   const status = stored.status_code as 200;
-  return stored.response_body === null ? c.body(null, status, headers) : c.body(JSON.stringify(stored.response_body), status, headers);
+  if (stored.response_body === null) return c.body(null, status, headers);
+  const body = typeof stored.response_body === 'string' ? box.open(stored.response_body) : undefined;
+  if (body === undefined) {
+    throw new Problem(409, 'conflict', 'The response stored for this Idempotency-Key can no longer be read; retry with a new key.');
+  }
+  return c.body(body, status, headers);
 }
 
 /**

@@ -32,6 +32,8 @@ const TITLES: Record<ProblemCode, string> = {
   missing_file: 'No file was sent',
   unexpected_field: 'Unexpected form field',
   malformed_multipart: 'The multipart body is malformed',
+  description_too_long: 'The description is too long',
+  request_aborted: 'The request body was cut short',
   rate_limited: 'Too many requests',
   unavailable: 'Service unavailable',
 };

@@ -3,13 +3,26 @@
  * history and events the triggers add, and the idempotency record commit together; a request that
  * fails (any 4xx or 5xx) rolls back whole, so nothing is ever half-written.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AppDeps, AppEnv } from '../context.js';
 import { withActor } from '../db/actor.js';
 import { clientAddress } from './client-address.js';
 
 /** Thrown inside the transaction to roll it back once the response is an error. */
 class RollbackResponse extends Error {}
+
+const committedTasks = new WeakMap<Context, (() => Promise<void>)[]>();
+
+/**
+ * Runs `task` once the request's transaction has committed, and never after a rollback: for effects
+ * outside the database that must follow a change only if it happened (an email linking to a row the
+ * request wrote). The response waits for it; a task handles its own failures.
+ */
+export function afterCommit(c: Context, task: () => Promise<void>): void {
+  const tasks = committedTasks.get(c);
+  if (!tasks) throw new Error('afterCommit() runs only inside the request transaction');
+  tasks.push(task);
+}
 
 export function transaction(deps: Pick<AppDeps, 'db'>): MiddlewareHandler<AppEnv> {
   return async function transaction(c, next) {
@@ -18,6 +31,8 @@ export function transaction(deps: Pick<AppDeps, 'db'>): MiddlewareHandler<AppEnv
       clientIp: clientAddress(c),
       userAgent: c.req.header('user-agent')?.slice(0, 500),
     };
+    const tasks: (() => Promise<void>)[] = [];
+    committedTasks.set(c, tasks);
     try {
       await withActor(deps.db, actor, async (tx, role) => {
         c.set('tx', tx);
@@ -25,6 +40,7 @@ export function transaction(deps: Pick<AppDeps, 'db'>): MiddlewareHandler<AppEnv
         await next();
         if (c.error || c.res.status >= 400) throw new RollbackResponse();
       });
+      for (const task of tasks) await task();
     } catch (error) {
       if (!(error instanceof RollbackResponse)) throw error;
     }

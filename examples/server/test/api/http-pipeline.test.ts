@@ -85,6 +85,10 @@ describe.each(engines)('the HTTP pipeline (%s)', (engine) => {
       expect(first.headers.get('idempotent-replayed')).toBeNull();
       const { rows } = await api.db.query("select count(*)::int as n from categories where slug = 'ops'");
       expect(rows[0]).toEqual({ n: 1 });
+      // Stored sealed: responses can carry secrets shown once.
+      const stored = await api.db.query<{ response_body: unknown }>("select response_body from idempotency_keys where key = 'create-ops'");
+      expect(typeof stored.rows[0]?.response_body).toBe('string');
+      expect(JSON.stringify(stored.rows[0]?.response_body)).not.toContain(first.body.id);
     });
 
     it('refuses the same key with a different body, and keeps keys apart per caller', async () => {

@@ -77,6 +77,8 @@ export interface ApiHarness {
   as(user: UserKey | { userId: string }): Client;
   /** A client that sends `Authorization: Bearer <token>` (an API key or any token). */
   withToken(token: string): Client;
+  /** An access token for a user of the world (by key) or any user id, for requests made without a client. */
+  tokenFor(user: UserKey | { userId: string }): Promise<string>;
   anonymous(): Client;
   close(): Promise<void>;
 }
@@ -153,6 +155,8 @@ export async function createApiHarness(engine: Engine, options: HarnessOptions =
       return client(() => tokenFor(userId));
     },
     withToken: (token) => client(() => Promise.resolve(`Bearer ${token}`)),
+    tokenFor: (user) =>
+      signAccessToken(auth, clock, { userId: typeof user === 'string' ? world.users[user] : user.userId, sessionId: randomUUID() }),
     anonymous: () => client(() => Promise.resolve(undefined)),
     close: async () => {
       await app.close();
