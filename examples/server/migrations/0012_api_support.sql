@@ -241,3 +241,56 @@ create index comments_search_idx on comments using gin (search_vector) where del
 create index tickets_updated_keyset_idx on tickets (updated_at, id);
 create index tickets_priority_keyset_idx on tickets (priority, created_at, id);
 create index tickets_resolution_due_keyset_idx on tickets ((coalesce(resolution_due_at, 'infinity'::timestamptz)), id);
+
+-- ticket.updated: one event per audience. A single event listing every changed field told
+-- customers the names of internal fields (team_id, sla_policy_id) whenever a public field changed
+-- in the same update. Now public fields go in a public event and internal ones in an internal
+-- event, so each caller sees exactly the changes they may see in the history.
+create or replace function app.tickets_after_update() returns trigger
+  language plpgsql security definer set search_path = public, app
+  as $$
+declare
+  v_old jsonb := to_jsonb(old);
+  v_new jsonb := to_jsonb(new);
+  v_field text;
+  v_public text[] := '{}';
+  v_internal_fields text[] := '{}';
+  v_internal boolean;
+  v_action text;
+begin
+  for v_field in
+    select key from jsonb_object_keys(v_new) as key
+    where key not in ('version', 'updated_at', 'last_updated_by', 'search_vector', 'resolved_at', 'closed_at', 'reopen_count')
+      and v_new -> key is distinct from v_old -> key
+    order by key
+  loop
+    v_internal := v_field = any (app.ticket_internal_fields());
+    if v_internal then v_internal_fields := v_internal_fields || v_field; else v_public := v_public || v_field; end if;
+    v_action := case v_field
+      when 'status' then case
+        when new.status = 'closed' then 'closed'
+        when new.status = 'open' and old.status in ('resolved', 'closed') then 'reopened'
+        else 'status_changed' end
+      when 'priority' then 'priority_changed'
+      when 'assignee_id' then case
+        when old.assignee_id is null then 'assigned'
+        when new.assignee_id is null then 'unassigned'
+        else 'reassigned' end
+      when 'escalation_level' then case when new.escalation_level > old.escalation_level then 'escalated' else 'field_updated' end
+      else 'field_updated' end;
+    perform app.record_history(new.id, v_action, v_field, v_old -> v_field, v_new -> v_field, v_internal);
+  end loop;
+
+  if cardinality(v_public) > 0 then
+    perform app.emit('ticket.updated', new.id, false,
+      jsonb_build_object('ticket_number', new.ticket_number, 'changes', to_jsonb(v_public),
+                         'status', new.status, 'version', new.version));
+  end if;
+  if cardinality(v_internal_fields) > 0 then
+    perform app.emit('ticket.updated', new.id, true,
+      jsonb_build_object('ticket_number', new.ticket_number, 'changes', to_jsonb(v_internal_fields),
+                         'status', new.status, 'version', new.version));
+  end if;
+  return null;
+end
+$$;

@@ -47,6 +47,9 @@ export function problemFromDatabaseError(error: DatabaseError): Problem | undefi
     case '22003': // numeric_value_out_of_range
     case '22001': // string_data_right_truncation
     case '22023': // invalid_parameter_value
+    case '22021': // character_not_in_repertoire (a NUL byte in text)
+    case '22P05': // untranslatable_character
+    case '2201B': // invalid_regular_expression
       return new Problem(400, 'validation_failed', 'A value is out of range or malformed.');
     case '28000': // invalid_authorization_specification: app.bind_actor refused the user
       return new Problem(401, 'unauthenticated', 'This account is inactive or locked.');
