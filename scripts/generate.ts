@@ -21,7 +21,7 @@ export async function generate(): Promise<Record<string, string>> {
   const errors = problems.filter((problem) => problem.severity === 'error');
   if (errors.length > 0) throw new Error(`openapi/ does not bundle:\n${errors.map((e) => e.message).join('\n')}`);
   const document = bundled.parsed as Record<string, unknown>;
-  const ast = await openapiTS(document as Parameters<typeof openapiTS>[0], { rootTypes: true, rootTypesNoSchemaPrefix: true, defaultNonNullable: false });
+  const ast = await openapiTS(document as unknown as Parameters<typeof openapiTS>[0], { rootTypes: true, rootTypesNoSchemaPrefix: true, defaultNonNullable: false });
   return {
     'openapi.json': `${JSON.stringify(document, null, 2)}\n`,
     'api.ts': `${BANNER}${astToString(ast)}`,

@@ -9,7 +9,20 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Log in with email and password
+         * @description Anonymous; limited per client address. Answers a token pair and the user.
+         *
+         *     Every way of failing — unknown email, wrong password, an inactive or not yet approved account,
+         *     an account without a password (SSO only), a locked account — gets the same `401
+         *     invalid_credentials` with the same text, in comparable time, so the answer never tells whether
+         *     an account exists. After 5 failures in a row the account is locked for 15 minutes (both are
+         *     server settings); a successful login resets the count. Every attempt is written to the audit
+         *     log with the client address and user agent.
+         *
+         *     Not idempotent: no `Idempotency-Key`.
+         */
+        post: operations["login"];
         delete?: never;
         options?: never;
         head?: never;
@@ -25,7 +38,21 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Exchange a refresh token for a new token pair
+         * @description Anonymous: the refresh token is the credential. Each refresh token works once: it is rotated
+         *     (revoked and replaced by the one in the answer).
+         *
+         *     Presenting a token that was already rotated means it was copied: the whole session (every token
+         *     descended from the same login) is revoked, the event is audited as `refresh_token_reuse`, and
+         *     the answer is `401`. One exception keeps honest clients working: a token presented again within
+         *     30 seconds (a server setting) of its rotation, while its successor has not been used yet, is
+         *     taken as a retry after a lost response, and rotates again — the unused successor is revoked.
+         *
+         *     Expired, revoked and unknown tokens, and tokens of accounts that cannot log in, get `401
+         *     unauthenticated`. Not idempotent: no `Idempotency-Key`.
+         */
+        post: operations["refreshTokens"];
         delete?: never;
         options?: never;
         head?: never;
@@ -41,7 +68,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * End a session
+         * @description Anonymous: the refresh token is the credential. Revokes every refresh token of the session the
+         *     token belongs to. Access tokens already issued keep working until they expire (at most 15
+         *     minutes by default). An unknown or already revoked token gets the same `204`, so the answer
+         *     says nothing about the token.
+         */
+        post: operations["logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -57,7 +91,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Ask for a password reset link
+         * @description Anonymous; limited per client address. When an active account uses the address, a single-use
+         *     link is emailed to it (valid for one hour by default) and an email notification is recorded —
+         *     without the token. The answer is the same `202` whether or not an account exists, and does not
+         *     wait for the email to be delivered.
+         */
+        post: operations["requestPasswordReset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -73,7 +114,17 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Set a new password with a reset token
+         * @description Anonymous: the token from the reset link is the credential. Sets the new password, marks the
+         *     token (and any other outstanding reset link of the account) used, ends a lockout, and revokes
+         *     every session of the account: log in again afterwards.
+         *
+         *     A token that is unknown, already used or expired, or that belongs to an account that is no
+         *     longer active, gets `422 unprocessable` naming the `token` field — one answer for all of these.
+         *     The new password must be 12 to 256 characters and not the account's email address (`400`).
+         */
+        post: operations["confirmPasswordReset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -89,7 +140,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Change the caller's password
+         * @description Only with an access token (an API key gets `403`). Checks the current password, sets the new
+         *     one (12 to 256 characters, not the account's email address), and revokes the refresh tokens of
+         *     every other session of the account; the caller's own session stays logged in. A wrong current
+         *     password is a `403` and is audited. Not idempotent: no `Idempotency-Key`.
+         */
+        post: operations["changePassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -103,13 +161,23 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get the caller
+         * @description The user behind the access token or API key (any scope).
+         */
+        get: operations["getCurrentUser"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update the caller's profile
+         * @description Names, username, phone number, avatar and preferences. Role, department, email, status and
+         *     credentials are changed by an admin (`PATCH /v1/users/{user_id}`) or through their own
+         *     operations. Audited as `profile_updated`. API keys need `directory:write`.
+         */
+        patch: operations["updateCurrentUser"];
         trace?: never;
     };
     "/v1/users": {
@@ -119,9 +187,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List users
+         * @description Staff see every user; customers see themselves and the staff, never other customers (row-level
+         *     security). Sorted by email unless `sort` says otherwise. API keys need `directory:read`.
+         */
+        get: operations["listUsers"];
         put?: never;
-        post?: never;
+        /**
+         * Create a user
+         * @description Admins only. Without a `password` the new user cannot log in until they set one through a
+         *     password reset (or an admin sends them an invitation instead, `POST /v1/invitations`). API keys
+         *     need `directory:write`.
+         */
+        post: operations["createUser"];
         delete?: never;
         options?: never;
         head?: never;
@@ -132,16 +211,30 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The user's id. */
+                user_id: components["parameters"]["UserId"];
+            };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get a user
+         * @description A user the caller may not see (a customer looking at another customer) is a `404`. API keys need `directory:read`.
+         */
+        get: operations["getUser"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update a user
+         * @description Admins change anything here: role (audited as `role_changed`), department, email, activation,
+         *     approval, and `unlock` to end a lockout (audited as `account_unlocked`). Other users may use it
+         *     only on themselves and only for profile fields (as `PATCH /v1/auth/me`); anything else is a
+         *     `403`. API keys need `directory:write`.
+         */
+        patch: operations["updateUser"];
         trace?: never;
     };
     "/v1/invitations": {
@@ -151,9 +244,26 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List invitations
+         * @description Admins see every invitation; managers those they sent and those into their department; other
+         *     roles see none (an empty list). Newest first. A pending invitation past its expiry is listed as
+         *     `expired`. API keys need `directory:read`.
+         */
+        get: operations["listInvitations"];
         put?: never;
-        post?: never;
+        /**
+         * Invite someone
+         * @description Admins invite anyone with any role; managers invite customers and agents into their own
+         *     department (others are refused by the database, `403`). The answer carries the one-time
+         *     `token`, which is also emailed to the invitee; an email notification recording the delivery is
+         *     kept for the sender (without the token). The invitation expires after 7 days (a server
+         *     setting). Only one invitation per address can be pending, and none for an address that already
+         *     has an account (`409`). Audited as `user_invited`. API keys need `directory:write`.
+         *
+         *     There is no operation to read one invitation, so the answer has no `Location`.
+         */
+        post: operations["createInvitation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -169,7 +279,17 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Accept an invitation
+         * @description Anonymous: the token from the invitation email is the credential; limited per client address.
+         *     Creates the account with the invited email, role and department (approved, email verified),
+         *     logs it in, and answers a token pair. Audited as `invitation_accepted`.
+         *
+         *     An unknown, expired, cancelled or already accepted invitation is a `422 unprocessable` that says
+         *     which; an address that has meanwhile got an account is a `409`. Not idempotent: no
+         *     `Idempotency-Key` (the token works once).
+         */
+        post: operations["acceptInvitation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -180,12 +300,21 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The invitation's id. */
+                invitation_id: components["parameters"]["InvitationId"];
+            };
             cookie?: never;
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Cancel an invitation
+         * @description Admins cancel any pending invitation; managers those they sent. An invitation that is no longer
+         *     pending (accepted, expired or already cancelled) is a `409 invalid_transition`. API keys need
+         *     `directory:write`.
+         */
+        post: operations["cancelInvitation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -199,9 +328,22 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List API keys
+         * @description Admins see every key; agents and managers the keys that act as them or that they created;
+         *     customers none (an empty list). Neither a key nor its digest is ever listed. Newest first. API
+         *     keys need the `admin` scope.
+         */
+        get: operations["listApiKeys"];
         put?: never;
-        post?: never;
+        /**
+         * Create an API key
+         * @description Agents, managers and admins create keys acting as themselves; admins also keys acting as
+         *     another user (a service account), with `user_id`. Customers cannot create keys (`403`). The
+         *     answer carries the `key`, shown only this once. A key does what its user may, limited to its
+         *     scopes. Audited as `api_key_created`. API keys need the `admin` scope.
+         */
+        post: operations["createApiKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -212,13 +354,26 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The API key's id (not the key itself). */
+                api_key_id: components["parameters"]["ApiKeyId"];
+            };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get an API key
+         * @description Without the key or its digest. A key the caller may not see is a `404`. API keys need the `admin` scope.
+         */
+        get: operations["getApiKey"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Revoke an API key
+         * @description Admins revoke any key; agents and managers the keys they created. The key stops working at
+         *     once; it stays listed, with `revoked_at`. Revoking a revoked key changes nothing and is also a
+         *     `204`. Audited as `api_key_revoked`. API keys need the `admin` scope.
+         */
+        delete: operations["revokeApiKey"];
         options?: never;
         head?: never;
         patch?: never;
@@ -231,9 +386,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List departments
+         * @description Everyone signed in may read departments. Sorted by name. API keys need `directory:read`.
+         */
+        get: operations["listDepartments"];
         put?: never;
-        post?: never;
+        /**
+         * Create a department
+         * @description Admins only; anyone else gets `403`. A name already taken (case-insensitively) is a `409`;
+         *     a `manager_id` that is not a staff member is a `422`. API keys need `directory:write`.
+         */
+        post: operations["createDepartment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -244,16 +408,34 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The department's id. */
+                department_id: components["parameters"]["DepartmentId"];
+            };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get a department
+         * @description Everyone signed in. API keys need `directory:read`.
+         */
+        get: operations["getDepartment"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a department
+         * @description Admins only. Nothing else is deleted with it: its users, teams, tickets and pending invitations
+         *     stay, without a department (which also ends the department-wide ticket access of its managers and
+         *     agents). To retire a department but keep it on old records, set `is_active` to `false` instead.
+         *     API keys need `directory:write`.
+         */
+        delete: operations["deleteDepartment"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update a department
+         * @description Admins only. API keys need `directory:write`.
+         */
+        patch: operations["updateDepartment"];
         trace?: never;
     };
     "/v1/teams": {
@@ -263,9 +445,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List teams
+         * @description Everyone signed in may read teams. Sorted by name. API keys need `directory:read`.
+         */
+        get: operations["listTeams"];
         put?: never;
-        post?: never;
+        /**
+         * Create a team
+         * @description Admins only; anyone else gets `403`. A name already taken (case-insensitively) is a `409`; an
+         *     unknown `department_id`, or a `lead_id` that is not a staff member, is a `422`. API keys need
+         *     `directory:write`.
+         */
+        post: operations["createTeam"];
         delete?: never;
         options?: never;
         head?: never;
@@ -276,26 +468,52 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The team's id. */
+                team_id: components["parameters"]["TeamId"];
+            };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get a team
+         * @description Everyone signed in. API keys need `directory:read`.
+         */
+        get: operations["getTeam"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a team
+         * @description Admins only. Its memberships go with it; its tickets stay, without a team. API keys need
+         *     `directory:write`.
+         */
+        delete: operations["deleteTeam"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update a team
+         * @description Admins, and managers for the teams of their own department (a manager may not move a team into
+         *     another department). Anyone else gets `403`. API keys need `directory:write`.
+         */
+        patch: operations["updateTeam"];
         trace?: never;
     };
     "/v1/teams/{team_id}/members": {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The team's id. */
+                team_id: components["parameters"]["TeamId"];
+            };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List a team's members
+         * @description Membership is staff business: agents, managers and admins see every team's members; for a
+         *     customer the list is empty. Sorted by when they joined, earliest first. API keys need
+         *     `directory:read`.
+         */
+        get: operations["listTeamMembers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -308,13 +526,34 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The team's id. */
+                team_id: components["parameters"]["TeamId"];
+                /** @description The user's id. */
+                user_id: components["parameters"]["UserId"];
+            };
             cookie?: never;
         };
-        get?: never;
-        put?: never;
+        /**
+         * Get a team membership
+         * @description Staff only (for a customer every membership is a `404`). API keys need `directory:read`.
+         */
+        get: operations["getTeamMember"];
+        /**
+         * Add a member to a team, or change their role
+         * @description Puts the user in the team with the given role: `201` when they were not a member, `200` when
+         *     they were (their role is set, their `joined_at` kept). Only staff can be members: a customer is a
+         *     `422`. Admins, and managers for the teams of their own department; anyone else gets `403`. An
+         *     unknown team or user is a `404`. API keys need `directory:write`.
+         */
+        put: operations["addTeamMember"];
         post?: never;
-        delete?: never;
+        /**
+         * Remove a member from a team
+         * @description Admins, and managers for the teams of their own department. A user who is not a member is a
+         *     `404`. API keys need `directory:write`.
+         */
+        delete: operations["removeTeamMember"];
         options?: never;
         head?: never;
         patch?: never;
@@ -382,9 +621,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List tags
+         * @description Everyone signed in may read tags. Sorted by name. API keys need `directory:read`.
+         */
+        get: operations["listTags"];
         put?: never;
-        post?: never;
+        /**
+         * Create a tag
+         * @description Staff (agents, managers, admins); customers get `403`. The caller is recorded as `created_by`.
+         *     A name already taken (case-insensitively) is a `409`. API keys need `directory:write`.
+         */
+        post: operations["createTag"];
         delete?: never;
         options?: never;
         head?: never;
@@ -395,16 +643,32 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The tag's id. */
+                tag_id: components["parameters"]["TagId"];
+            };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get a tag
+         * @description Everyone signed in. API keys need `directory:read`.
+         */
+        get: operations["getTag"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a tag
+         * @description Managers and admins. The tag is taken off every ticket that had it (each ticket's history
+         *     records the removal). API keys need `directory:write`.
+         */
+        delete: operations["deleteTag"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update a tag
+         * @description Managers and admins; agents and customers get `403`. API keys need `directory:write`.
+         */
+        patch: operations["updateTag"];
         trace?: never;
     };
     "/v1/settings": {
@@ -414,13 +678,23 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get the company settings
+         * @description Everyone signed in. API keys need `directory:read`.
+         */
+        get: operations["getSettings"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update the company settings
+         * @description Admins only; anyone else gets `403`. A malformed `ticket_prefix` is a `400`; a `time_zone` that is
+         *     not a known IANA name is a `422`. A new prefix applies to tickets created from now on. API keys
+         *     need `directory:write`.
+         */
+        patch: operations["updateSettings"];
         trace?: never;
     };
     "/v1/tickets": {
@@ -430,9 +704,34 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List tickets
+         * @description The tickets the caller may see, newest first by default: customers their own; agents those
+         *     assigned to them, opened by them, of their department or teams, and the unassigned `new`/`open`
+         *     queue; managers the same for their department and teams; admins all. Row-level security
+         *     decides; filters only narrow that set.
+         *
+         *     Repeated filters (`status`, `priority`, `tag`) match any of their values; different filters
+         *     must all match. `sort` takes a field name, ascending, or `-` and the field name, descending:
+         *     - `created_at` / `-created_at` (default): by creation time.
+         *     - `updated_at` / `-updated_at`: by the time of the last change.
+         *     - `priority` / `-priority`: most urgent first (oldest first within a priority) / the reverse.
+         *     - `due` / `-due`: by the SLA resolution deadline (`sla.resolution_due_at`), soonest first,
+         *       tickets without one last / the reverse.
+         *
+         *     Ties are broken by id, so the order is total and paging never skips or repeats a ticket.
+         *     API keys need `tickets:read`.
+         */
+        get: operations["listTickets"];
         put?: never;
-        post?: never;
+        /**
+         * Create a ticket
+         * @description Opens a ticket in status `new`, unassigned, with the next ticket number. Customers open
+         *     tickets for themselves; agents, managers and admins may open one on a customer's behalf by
+         *     giving `requester_id` (the ticket then records them as `created_by`). Customers may not set
+         *     `team_id` or `tag_ids`: the database refuses with `403`. API keys need `tickets:write`.
+         */
+        post: operations["createTicket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -443,28 +742,72 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get a ticket
+         * @description A ticket the caller may see; any other id is a `404`. The `ETag` header carries its version:
+         *     send it back as `If-Match` on a change. Look a ticket up by its number with
+         *     `GET /v1/tickets?number=`. API keys need `tickets:read`.
+         */
+        get: operations["getTicket"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a ticket
+         * @description Deletes a ticket with its comments, attachments, tags, feedback and escalations. Admins only;
+         *     anyone else gets a `403` for a ticket they can see. The ticket's history is kept (with a
+         *     `deleted` entry) and stays readable by admins. Honours `If-Match`. API keys need
+         *     `tickets:write`.
+         */
+        delete: operations["deleteTicket"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update a ticket
+         * @description Changes some fields of a ticket. The status, the assignee and the tags are not changed here
+         *     but by their own operations (`/start`, `/assign`, `/tags/{tag_id}`, …), so that every move
+         *     through the workflow is explicit.
+         *
+         *     Who may change what is decided by the database: customers the `title` and `description` of
+         *     their own tickets; agents the tickets assigned to them; managers the tickets of their
+         *     department and teams; admins any. A ticket the caller may see but not change is a `403`.
+         *
+         *     With `If-Match`, the change applies only if the ticket is still at that version, checked in
+         *     the same statement as the write: a stale version is a `412` and nothing changes. The response
+         *     carries the new `ETag`. API keys need `tickets:write`.
+         */
+        patch: operations["updateTicket"];
         trace?: never;
     };
     "/v1/tickets/{ticket_id}/assign": {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
             cookie?: never;
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Assign a ticket
+         * @description Assigns the ticket to an active agent, manager or admin, or puts it back in the queue with
+         *     `assignee_id: null`; `team_id` moves it to a team in the same step. Assigning a `new` ticket
+         *     also opens it (`new → open`): assignment is triage.
+         *
+         *     Agents take unassigned `new`/`open` tickets for themselves (and only for themselves); managers
+         *     assign tickets of their department and teams, and queue tickets they move into one of them;
+         *     admins assign any ticket. Anything else the caller can see is a `403`. Honours `If-Match`.
+         *     API keys need `tickets:write`.
+         */
+        post: operations["assignTicket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -475,12 +818,25 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
             cookie?: never;
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Start work on a ticket
+         * @description Moves the ticket to `in_progress`: from `open`, or from `pending` to resume work. A `new`
+         *     ticket is opened and started in one transaction (`new → open → in_progress`): its history
+         *     records both steps and its version goes up by two. Any other status is a
+         *     `409 invalid_transition`, as is a ticket already in progress.
+         *
+         *     Staff who may change the ticket (see `updateTicket`); customers get a `403`. Takes no body
+         *     (an empty JSON object is accepted). Honours `If-Match`. API keys need `tickets:write`.
+         */
+        post: operations["startTicket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -491,12 +847,24 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
             cookie?: never;
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Put a ticket on hold
+         * @description Moves an `in_progress` ticket to `pending` while it waits for someone (usually the
+         *     requester). The `reason` is kept in the ticket's history, which the requester can read. Any
+         *     other status is a `409 invalid_transition`; `start` resumes the work.
+         *
+         *     Staff who may change the ticket (see `updateTicket`); customers get a `403`. Honours
+         *     `If-Match`. API keys need `tickets:write`.
+         */
+        post: operations["pendTicket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -507,12 +875,24 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
             cookie?: never;
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Resolve a ticket
+         * @description Moves an `in_progress` or `pending` ticket to `resolved` and records how in
+         *     `resolution_notes`. Any other status is a `409 invalid_transition`: a ticket is worked on
+         *     (`start`) before it is resolved. The requester may then close it, reopen it, or rate it.
+         *
+         *     Staff who may change the ticket (see `updateTicket`); customers get a `403`. Honours
+         *     `If-Match`. API keys need `tickets:write`.
+         */
+        post: operations["resolveTicket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -523,12 +903,22 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
             cookie?: never;
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Close a ticket
+         * @description Moves a `resolved` ticket to `closed`. Any other status is a `409 invalid_transition`.
+         *     Requesters may close their own resolved tickets; staff those they may change (see
+         *     `updateTicket`). Takes no body (an empty JSON object is accepted). Honours `If-Match`. API
+         *     keys need `tickets:write`.
+         */
+        post: operations["closeTicket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -539,12 +929,25 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
             cookie?: never;
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Reopen a ticket
+         * @description Moves a `resolved` or `closed` ticket back to `open`, counts the reopening in
+         *     `reopen_count` and clears `resolved_at` and `closed_at`. The optional `reason` is kept in the
+         *     history. Any other status is a `409 invalid_transition` for staff; customers, who may only
+         *     close and reopen, get a `403`.
+         *
+         *     Requesters may reopen their own tickets; staff those they may change (see `updateTicket`).
+         *     Honours `If-Match`. API keys need `tickets:write`.
+         */
+        post: operations["reopenTicket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -555,13 +958,29 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+                /** @description The tag's id. */
+                tag_id: components["parameters"]["TagId"];
+            };
             cookie?: never;
         };
         get?: never;
-        put?: never;
+        /**
+         * Tag a ticket
+         * @description Puts the tag on the ticket; putting it again changes nothing. Staff who can see the ticket
+         *     may tag it; customers get a `403`. Tags do not change the ticket's version. API keys need
+         *     `tickets:write`.
+         */
+        put: operations["addTicketTag"];
         post?: never;
-        delete?: never;
+        /**
+         * Untag a ticket
+         * @description Takes the tag off the ticket; removing a tag the ticket does not carry changes nothing. Staff
+         *     who can see the ticket; customers get a `403`. API keys need `tickets:write`.
+         */
+        delete: operations["removeTicketTag"];
         options?: never;
         head?: never;
         patch?: never;
@@ -571,10 +990,18 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List a ticket's history
+         * @description Every change to the ticket, oldest first (by `seq`). Customers never see internal entries.
+         *     Admins can still read the history of a deleted ticket. API keys need `tickets:read`.
+         */
+        get: operations["listTicketHistory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -587,12 +1014,27 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List a ticket's comments
+         * @description The comments of a ticket the caller can see, oldest first. Customers see public comments only;
+         *     staff also see internal notes. Deleted comments are left out unless `include_deleted=true`, which
+         *     returns them as tombstones (`body: null`) to staff and to their authors. API keys need `tickets:read`.
+         */
+        get: operations["listComments"];
         put?: never;
-        post?: never;
+        /**
+         * Comment on a ticket
+         * @description Anyone who can see the ticket may reply to it. Internal notes (`is_internal: true`) are for staff:
+         *     a customer's is refused with `403`. The first public reply by staff other than the requester
+         *     records the ticket's first response (`sla.first_responded_at`). API keys need `tickets:write`.
+         */
+        post: operations["createComment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -603,28 +1045,70 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+                /** @description The comment's id. */
+                comment_id: components["parameters"]["CommentId"];
+            };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get a comment
+         * @description One comment of the ticket. A deleted comment is returned as a tombstone (`body: null`) to staff and
+         *     to its author; to everyone else it is `404`, like an internal note to a customer. API keys need
+         *     `tickets:read`.
+         */
+        get: operations["getComment"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a comment
+         * @description Soft-deletes a comment: it stays as a tombstone (`deleted_at` set, `body: null`) so the
+         *     conversation keeps its shape, and its attachments are no longer listed. Only the author or an
+         *     admin may delete a comment (`403` otherwise). Deleting a deleted comment again changes nothing.
+         *     API keys need `tickets:write`.
+         */
+        delete: operations["deleteComment"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Edit a comment
+         * @description Changes the body of a comment; it is then marked `edited` and its `edit_count` goes up. Only the
+         *     author or an admin may edit a comment (`403` otherwise), and a deleted comment cannot be edited
+         *     (`409`). API keys need `tickets:write`.
+         */
+        patch: operations["updateComment"];
         trace?: never;
     };
     "/v1/tickets/{ticket_id}/attachments": {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List a ticket's attachments
+         * @description The files on a ticket and on its comments, oldest first, as far as the caller may see them:
+         *     customers never see the files of internal notes. Deleted files, and the files of deleted
+         *     comments, are left out unless `include_deleted=true`. API keys need `tickets:read`.
+         */
+        get: operations["listTicketAttachments"];
         put?: never;
-        post?: never;
+        /**
+         * Attach a file to a ticket
+         * @description Uploads one file (at most 50 MiB) to a ticket the caller can see. The file is streamed to storage
+         *     as it arrives, never buffered, and stored under the SHA-256 of its bytes, so identical files are
+         *     kept once. It is stored with the part's `Content-Type` when the bytes confirm it, with the type
+         *     detected from the bytes when none (or `application/octet-stream`) is declared, and refused with
+         *     `422 mime_type_mismatch` when the bytes contradict it. Replaying an `Idempotency-Key` is matched on
+         *     the method, path and body length. API keys need `tickets:write`.
+         */
+        post: operations["uploadAttachment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -635,12 +1119,28 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+                /** @description The comment's id. */
+                comment_id: components["parameters"]["CommentId"];
+            };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List a comment's attachments
+         * @description The files on one comment of the ticket, oldest first. An internal note (and so its files) is `404`
+         *     to customers. Deleted files are left out unless `include_deleted=true`. API keys need `tickets:read`.
+         */
+        get: operations["listCommentAttachments"];
         put?: never;
-        post?: never;
+        /**
+         * Attach a file to a comment
+         * @description Uploads one file (at most 50 MiB) to a comment, as for `uploadAttachment`. Staff may attach files to
+         *     any comment they can see; customers to their own comments only (`403` otherwise). Internal notes
+         *     are `404` to customers, and a deleted comment takes no files (`409`). API keys need `tickets:write`.
+         */
+        post: operations["uploadCommentAttachment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -651,13 +1151,28 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The attachment's id. */
+                attachment_id: components["parameters"]["AttachmentId"];
+            };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get an attachment's metadata
+         * @description The metadata of a file the caller can see; download its bytes from `content_url`. The files of
+         *     internal notes are `404` to customers. API keys need `tickets:read`.
+         */
+        get: operations["getAttachment"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete an attachment
+         * @description Soft-deletes a file: its metadata stays (with `deleted_at`) for the record, and its content is no
+         *     longer served. Only the uploader or an admin may delete it (`403` otherwise). Deleting a deleted
+         *     file again changes nothing. The stored bytes are shared by identical uploads and are not removed
+         *     here. API keys need `tickets:write`.
+         */
+        delete: operations["deleteAttachment"];
         options?: never;
         head?: never;
         patch?: never;
@@ -667,10 +1182,21 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The attachment's id. */
+                attachment_id: components["parameters"]["AttachmentId"];
+            };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Download an attachment
+         * @description Streams the file's bytes with its stored type, always as a download (`Content-Disposition:
+         *     attachment`) and with `X-Content-Type-Options: nosniff`, so a browser never renders an uploaded
+         *     page in the API's origin. The `ETag` is the SHA-256 of the bytes: send it as `If-None-Match` to get
+         *     a `304` instead of the bytes again. A deleted file, a file of a deleted comment, and the file of
+         *     an internal note to a customer, are `404`. API keys need `tickets:read`.
+         */
+        get: operations["downloadAttachment"];
         put?: never;
         post?: never;
         delete?: never;
@@ -683,11 +1209,25 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
             cookie?: never;
         };
-        get?: never;
-        put?: never;
+        /**
+         * Get a ticket's rating
+         * @description The requester's rating of the ticket. The requester and the staff who can see the ticket may read
+         *     it; `404` when the ticket has not been rated (or cannot be seen). API keys need `tickets:read`.
+         */
+        get: operations["getTicketFeedback"];
+        /**
+         * Rate a ticket
+         * @description Creates the ticket's rating (`201`) or replaces it (`200`). Only the ticket's requester may rate it
+         *     (`403` for anyone else), and only once it is resolved or closed (`409 invalid_transition` before).
+         *     API keys need `tickets:write`.
+         */
+        put: operations["rateTicket"];
         post?: never;
         delete?: never;
         options?: never;
@@ -702,7 +1242,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List ratings
+         * @description Ratings, newest first. Staff see the ratings of the tickets they can see (a report of customer
+         *     satisfaction); customers see their own. API keys need `tickets:read`.
+         */
+        get: operations["listFeedback"];
         put?: never;
         post?: never;
         delete?: never;
@@ -718,9 +1263,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List SLA policies
+         * @description Staff (agents, managers, admins) read SLA policies; customers see none. Sorted by priority
+         *     (`urgent` first), then name. API keys need `tickets:read`.
+         */
+        get: operations["listSlaPolicies"];
         put?: never;
-        post?: never;
+        /**
+         * Create an SLA policy
+         * @description Admins only. A resolution time not above the response time, business hours that end before they
+         *     start, an `effective_until` before `effective_from`, an unknown time zone or category are a `422`;
+         *     a second policy for the same priority, category and `effective_from` is a `409`. API keys need
+         *     `tickets:write`.
+         */
+        post: operations["createSlaPolicy"];
         delete?: never;
         options?: never;
         head?: never;
@@ -731,26 +1288,62 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The SLA policy's id. */
+                sla_policy_id: components["parameters"]["SlaPolicyId"];
+            };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get an SLA policy
+         * @description Staff only; to a customer every policy is a `404`. API keys need `tickets:read`.
+         */
+        get: operations["getSlaPolicy"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete an SLA policy
+         * @description Admins only. Tickets under the policy lose it and fall back to whichever policy matches them. To
+         *     retire a policy but keep its history, set `is_active` to `false` or an `effective_until` instead.
+         *     API keys need `tickets:write`.
+         */
+        delete: operations["deleteSlaPolicy"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update an SLA policy
+         * @description Admins only. The result must keep the policy's rules (see `createSlaPolicy`): breaking one is a
+         *     `422`, colliding with another policy a `409`. Tickets already under the policy follow the change.
+         *     API keys need `tickets:write`.
+         */
+        patch: operations["updateSlaPolicy"];
         trace?: never;
     };
     "/v1/tickets/{ticket_id}/sla": {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get a ticket's live SLA state
+         * @description The policy the ticket is under and where its first-response and resolution targets stand right now:
+         *     due times, time remaining (negative once overdue) and breaches.
+         *
+         *     Rules: both clocks start when the ticket is created. The first-response clock stops at the first
+         *     public reply by staff (or the resolution). The resolution clock stands still while the ticket is
+         *     `pending` — it waits on the requester, so `paused` is `true` — and while it was resolved or closed
+         *     before a reopen; it stops when the ticket is resolved. With `business_hours_only` only the
+         *     policy's business hours count.
+         *
+         *     Staff who can see the ticket may call this; SLA targets are internal, so a customer gets a `403` on
+         *     their own tickets (and a `404` on others). API keys need `tickets:read`.
+         */
+        get: operations["getTicketSla"];
         put?: never;
         post?: never;
         delete?: never;
@@ -766,7 +1359,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List escalations
+         * @description Escalations on every ticket the caller can see, newest first. Escalations are staff business:
+         *     customers see none. API keys need `tickets:read`.
+         */
+        get: operations["listEscalations"];
         put?: never;
         post?: never;
         delete?: never;
@@ -779,10 +1377,17 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The escalation's id. */
+                escalation_id: components["parameters"]["EscalationId"];
+            };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get an escalation
+         * @description Staff who can see its ticket. API keys need `tickets:read`.
+         */
+        get: operations["getEscalation"];
         put?: never;
         post?: never;
         delete?: never;
@@ -795,12 +1400,23 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The escalation's id. */
+                escalation_id: components["parameters"]["EscalationId"];
+            };
             cookie?: never;
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Acknowledge an escalation
+         * @description Takes a `pending` escalation on: it becomes `acknowledged`. Any other status is a
+         *     `409 invalid_transition`. No body.
+         *     Who may: the agent it is escalated to (`to_user_id`), and managers and admins on tickets they
+         *     can see; other staff who can see it get a `403`, everyone else a `404`.
+         *     API keys need `tickets:write`.
+         */
+        post: operations["acknowledgeEscalation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -811,12 +1427,24 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The escalation's id. */
+                escalation_id: components["parameters"]["EscalationId"];
+            };
             cookie?: never;
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Resolve an escalation
+         * @description Closes a `pending` or `acknowledged` escalation as handled, with notes on what was done; a
+         *     `resolved` or `cancelled` one is a `409 invalid_transition`. The ticket's `escalation_level`
+         *     drops to the highest level among its escalations still open.
+         *     Who may: the agent it is escalated to (`to_user_id`), and managers and admins on tickets they
+         *     can see; other staff who can see it get a `403`, everyone else a `404`.
+         *     API keys need `tickets:write`.
+         */
+        post: operations["resolveEscalation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -827,12 +1455,25 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The escalation's id. */
+                escalation_id: components["parameters"]["EscalationId"];
+            };
             cookie?: never;
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Cancel an escalation
+         * @description Withdraws a `pending` or `acknowledged` escalation that is no longer needed, optionally saying
+         *     why (kept as `resolution_notes`); the body may be left out. A `resolved` or `cancelled` one is a
+         *     `409 invalid_transition`. The ticket's `escalation_level` drops to the highest level among its
+         *     escalations still open.
+         *     Who may: the agent it is escalated to (`to_user_id`), and managers and admins on tickets they
+         *     can see; other staff who can see it get a `403`, everyone else a `404`.
+         *     API keys need `tickets:write`.
+         */
+        post: operations["cancelEscalation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -843,12 +1484,27 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List a ticket's escalations
+         * @description Newest first. Staff who can see the ticket; on a customer's own ticket the list is empty
+         *     (escalations are internal). API keys need `tickets:read`.
+         */
+        get: operations["listTicketEscalations"];
         put?: never;
-        post?: never;
+        /**
+         * Escalate a ticket
+         * @description Raises a `manual` escalation, `pending` until someone acknowledges it. The ticket's
+         *     `escalation_level` rises to the escalation's level if that is higher. Staff who can see the ticket
+         *     may escalate it (a customer gets a `403` on their own ticket); `to_user_id` must be an active
+         *     member of staff (`422` otherwise). API keys need `tickets:write`.
+         */
+        post: operations["createEscalation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -862,7 +1518,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List your notifications
+         * @description The caller's own notifications, newest first. Expired ones (past `expires_at`) are not listed.
+         *     Every user may call this, for themselves only. API keys need `notifications:read`.
+         */
+        get: operations["listNotifications"];
         put?: never;
         post?: never;
         delete?: never;
@@ -880,7 +1541,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Mark all your notifications read
+         * @description Marks every unread, unexpired notification of the caller read, and says how many that was (`0`
+         *     when there were none, so repeating it is harmless). No body. API keys need `notifications:write`.
+         */
+        post: operations["markAllNotificationsRead"];
         delete?: never;
         options?: never;
         head?: never;
@@ -894,8 +1560,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
+        /**
+         * Get your notification preferences
+         * @description Which channels deliver each type of ticket notification to the caller, defaults filled in.
+         *     API keys need `notifications:read`.
+         */
+        get: operations["getNotificationPreferences"];
+        /**
+         * Replace your notification preferences
+         * @description Replaces the caller's preferences as a whole: whatever the body leaves out takes its default
+         *     (`in_app` and `email` on, `sms` and `slack` off), so send everything you want to keep. Answers
+         *     the preferences now in force. API keys need `notifications:write`.
+         */
+        put: operations["updateNotificationPreferences"];
         post?: never;
         delete?: never;
         options?: never;
@@ -907,12 +1584,21 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The notification's id. */
+                notification_id: components["parameters"]["NotificationId"];
+            };
             cookie?: never;
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Mark a notification read
+         * @description Marks one of the caller's notifications read (`status` `read`, `read_at` set). Idempotent: a
+         *     notification already read keeps its first `read_at`. Anyone else's notification, or an expired
+         *     one, is a `404`. No body. API keys need `notifications:write`.
+         */
+        post: operations["markNotificationRead"];
         delete?: never;
         options?: never;
         head?: never;
@@ -926,9 +1612,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List knowledge-base categories
+         * @description Everyone signed in may read the category tree. Pass `parent_id` to walk it one level at a time
+         *     (`root` for the top level). Sorted by `sort_order`, then name. API keys need `kb:read`.
+         */
+        get: operations["listKbCategories"];
         put?: never;
-        post?: never;
+        /**
+         * Create a knowledge-base category
+         * @description Managers and admins; agents and customers get `403`. A slug already taken is a `409`; an unknown
+         *     `parent_id` is a `422`. API keys need `kb:write`.
+         */
+        post: operations["createKbCategory"];
         delete?: never;
         options?: never;
         head?: never;
@@ -939,16 +1635,33 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The knowledge-base category's id. */
+                kb_category_id: components["parameters"]["KbCategoryId"];
+            };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get a knowledge-base category
+         * @description Everyone signed in. API keys need `kb:read`.
+         */
+        get: operations["getKbCategory"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a knowledge-base category
+         * @description Managers and admins. A category that still has subcategories is not deleted (`409`): move or
+         *     delete them first. Its articles stay, without a category. API keys need `kb:write`.
+         */
+        delete: operations["deleteKbCategory"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update a knowledge-base category
+         * @description Managers and admins. Moving a category under itself or one of its own descendants is refused by
+         *     the database with a `422`. API keys need `kb:write`.
+         */
+        patch: operations["updateKbCategory"];
         trace?: never;
     };
     "/v1/kb/articles": {
@@ -958,9 +1671,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List articles
+         * @description Customers see published articles only; staff also see drafts and archived articles. Items carry
+         *     no body (get the article for it). API keys need `kb:read`.
+         */
+        get: operations["listArticles"];
         put?: never;
-        post?: never;
+        /**
+         * Create an article
+         * @description Staff (agents, managers, admins); customers get `403`. The caller is the author. The article is a
+         *     draft unless `status` is `published`. A slug already taken is a `409`; an unknown `category_id`,
+         *     or a `source_ticket_id` the caller cannot see, is a `422`. API keys need `kb:write`.
+         */
+        post: operations["createArticle"];
         delete?: never;
         options?: never;
         head?: never;
@@ -971,28 +1695,58 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The knowledge-base article's id. */
+                article_id: components["parameters"]["ArticleId"];
+            };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get an article
+         * @description Customers may read published articles only (a draft or archived article is a `404` for them).
+         *     Every read of a published article, by anyone, adds one to its `view_count`; reads of drafts and
+         *     archived articles are not counted. The `ETag` is the content `version`. API keys need `kb:read`.
+         */
+        get: operations["getArticle"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete an article
+         * @description Managers and admins; its versions and feedback go with it. To take an article out of sight but
+         *     keep it, archive it instead. API keys need `kb:write`.
+         */
+        delete: operations["deleteArticle"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update an article
+         * @description Agents may edit the articles they wrote; managers and admins any article. A change of title,
+         *     summary or body makes a new version (kept in `GET …/versions`) and a new `ETag`; send the `ETag`
+         *     you last saw as `If-Match` to get a `412` instead of overwriting someone else's edit. Changes of
+         *     slug, category or tags keep the version. API keys need `kb:write`.
+         */
+        patch: operations["updateArticle"];
         trace?: never;
     };
     "/v1/kb/articles/{article_id}/publish": {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The knowledge-base article's id. */
+                article_id: components["parameters"]["ArticleId"];
+            };
             cookie?: never;
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Publish an article
+         * @description Makes a draft or archived article visible to everyone and sets `published_at` to now. An article
+         *     that is already published is a `409 invalid_transition`. Agents may publish the articles they
+         *     wrote; managers and admins any article. API keys need `kb:write`.
+         */
+        post: operations["publishArticle"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1003,12 +1757,21 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The knowledge-base article's id. */
+                article_id: components["parameters"]["ArticleId"];
+            };
             cookie?: never;
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Archive an article
+         * @description Takes a draft or published article out of customers' sight, keeping it for staff, and sets
+         *     `archived_at`. An article that is already archived is a `409 invalid_transition`. Agents may
+         *     archive the articles they wrote; managers and admins any article. API keys need `kb:write`.
+         */
+        post: operations["archiveArticle"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1019,10 +1782,18 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The knowledge-base article's id. */
+                article_id: components["parameters"]["ArticleId"];
+            };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List an article's versions
+         * @description Staff only: a customer gets `403` for a published article (and `404` for any other). Newest
+         *     version first. API keys need `kb:read`.
+         */
+        get: operations["listArticleVersions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1035,10 +1806,20 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The knowledge-base article's id. */
+                article_id: components["parameters"]["ArticleId"];
+                /** @description The article's version number, counted from 1 (the first draft). */
+                version: components["parameters"]["ArticleVersion"];
+            };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get one version of an article
+         * @description Staff only: a customer gets `403` for a version of a published article. A version the article
+         *     never had is a `404`. API keys need `kb:read`.
+         */
+        get: operations["getArticleVersion"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1051,12 +1832,26 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The knowledge-base article's id. */
+                article_id: components["parameters"]["ArticleId"];
+            };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List an article's feedback
+         * @description Staff see every reader's feedback; everyone else sees only their own. Newest first. API keys need
+         *     `kb:read`.
+         */
+        get: operations["listArticleFeedback"];
         put?: never;
-        post?: never;
+        /**
+         * Say whether an article helped
+         * @description Anyone who can read a published article may rate it, once: the first verdict is a `201`, sending
+         *     another replaces it (`200`). The article's `helpful_votes` and `unhelpful_votes` follow. Feedback
+         *     on an article that is not published is a `409`. API keys need `kb:write`.
+         */
+        post: operations["submitArticleFeedback"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1070,7 +1865,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Search articles
+         * @description Full-text search over titles, summaries and bodies, best match first: a match in the title ranks
+         *     above one in the summary, which ranks above one in the body. Each result has its `rank` and a
+         *     `snippet` with the matches marked. Only articles the caller may read are searched (customers:
+         *     published ones). API keys need `kb:read`.
+         */
+        get: operations["searchArticles"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1086,9 +1888,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List chat sessions
+         * @description The sessions the caller can see, newest first. Customers see their own sessions; agents see the
+         *     waiting queue and the sessions they accepted; managers and admins see every session. Row-level
+         *     security decides. API keys need `chat:read`.
+         */
+        get: operations["listChatSessions"];
         put?: never;
-        post?: never;
+        /**
+         * Start a chat session
+         * @description Customers only: opens a session in the `waiting` queue, where any agent may accept it. Staff
+         *     get `403`. API keys need `chat:write`.
+         */
+        post: operations["createChatSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1099,10 +1912,17 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The chat session's id. */
+                session_id: components["parameters"]["ChatSessionId"];
+            };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get a chat session
+         * @description A session the caller can see (see `listChatSessions`); any other is `404`. API keys need `chat:read`.
+         */
+        get: operations["getChatSession"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1115,12 +1935,22 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The chat session's id. */
+                session_id: components["parameters"]["ChatSessionId"];
+            };
             cookie?: never;
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Accept a waiting chat session
+         * @description An agent takes a `waiting` session: it becomes `active`, with the caller as its agent and
+         *     `started_at` set. Managers and admins may accept too. Customers get `403` (the database refuses
+         *     them). A session that is no longer waiting is a `409`; one another agent has just taken leaves
+         *     the caller's view and is a `404`. No body. API keys need `chat:write`.
+         */
+        post: operations["acceptChatSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1131,12 +1961,22 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The chat session's id. */
+                session_id: components["parameters"]["ChatSessionId"];
+            };
             cookie?: never;
         };
         get?: never;
         put?: never;
-        post?: never;
+        /**
+         * End a chat session
+         * @description Either participant — the customer, or the agent who accepted it — ends a waiting or active
+         *     session: it becomes `ended`, with `ended_at` set, and takes no more messages. Managers and admins
+         *     may end any session. Others who can see the session (an agent looking at the queue) get `403`; an
+         *     already ended session is a `409`. No body. API keys need `chat:write`.
+         */
+        post: operations["endChatSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1147,12 +1987,26 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The chat session's id. */
+                session_id: components["parameters"]["ChatSessionId"];
+            };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List the messages of a chat session
+         * @description Oldest first, so a client can follow the conversation by paging forward. Anyone who can see the session can read it. API keys need `chat:read`.
+         */
+        get: operations["listChatMessages"];
         put?: never;
-        post?: never;
+        /**
+         * Post a message to a chat session
+         * @description Only the session's participants — its customer and, once accepted, its agent — and managers and
+         *     admins may write, and only until the session has ended (`409` after). The database enforces both
+         *     (row-level security on `chat_messages`): an agent who can see a waiting session but has not
+         *     accepted it gets `403`. API keys need `chat:write`.
+         */
+        post: operations["postChatMessage"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1166,7 +2020,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Search tickets, comments and articles
+         * @description Full-text search (English stemming; `websearch_to_tsquery` syntax: `"exact phrase"`, `-exclude`,
+         *     `or`) across tickets (title and description), comments and knowledge-base articles, best match
+         *     first. Every result is one the caller may read: row-level security applies to each source, so a
+         *     customer finds only their own tickets, their public comments and published articles — never an
+         *     internal note or another customer's ticket. Deleted comments are not searched.
+         *
+         *     Results are ranked, not sorted by a column; the cursor carries the rank of the last result, so
+         *     paging is stable as long as the matching rows do not change. Pages are smaller than for other
+         *     lists (at most 50). API keys need `tickets:read`.
+         */
+        get: operations["globalSearch"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1182,7 +2048,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Ticket statistics
+         * @description Counts and averages over the tickets the caller can see that match the filters: a customer gets
+         *     the numbers of their own tickets, an agent those of the tickets in their reach, an admin those of
+         *     every ticket. "Now" (for `overdue`) is the server's clock. API keys need `tickets:read`.
+         */
+        get: operations["getTicketStats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1198,7 +2070,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List the security audit log
+         * @description Admins only (others get `403`): logins, failed logins, lockouts, token reuse, password and role
+         *     changes, API keys and invitations, newest first. The log is append-only. API keys need `admin`.
+         */
+        get: operations["listAuditLogs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1214,9 +2091,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List webhooks
+         * @description Admins only (others get `403`). Newest first. Secrets are never included. API keys need `admin`.
+         */
+        get: operations["listWebhooks"];
         put?: never;
-        post?: never;
+        /**
+         * Create a webhook
+         * @description Admins only (others get `403`). Subscribes `url` to the listed event types (all when none are
+         *     listed) and answers with the signing `secret` — the only time it is shown: it cannot be read
+         *     back, not even by admins (the database does not let requests select it). A retry with the same
+         *     `Idempotency-Key` within 24 hours returns this same response, secret included, to the same
+         *     caller. See `Webhook` for how deliveries are made and signed. API keys need `admin`.
+         */
+        post: operations["createWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1227,16 +2116,31 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The webhook's id. */
+                webhook_id: components["parameters"]["WebhookId"];
+            };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get a webhook
+         * @description Admins only (others get `403`). Without its secret. API keys need `admin`.
+         */
+        get: operations["getWebhook"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a webhook
+         * @description Admins only (others get `403`). Deliveries stop at once. API keys need `admin`.
+         */
+        delete: operations["deleteWebhook"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update a webhook
+         * @description Admins only (others get `403`). Changes the URL, description, event types or active flag; the secret stays. API keys need `admin`.
+         */
+        patch: operations["updateWebhook"];
         trace?: never;
     };
     "/v1/events": {
@@ -1246,7 +2150,57 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Stream live events (Server-Sent Events)
+         * @description A live stream of the changes the caller may see, as [Server-Sent Events](https://html.spec.whatwg.org/multipage/server-sent-events.html).
+         *     Every signed-in user may open one; what it carries follows row-level security exactly like the rows
+         *     the events are about: a customer receives events about their own tickets, never about internal
+         *     notes or other customers' tickets; an agent about the tickets they may see; an admin everything.
+         *     Visibility is decided when an event is delivered. API keys need `events:read`.
+         *
+         *     ## Framing
+         *     Each event is one SSE message:
+         *
+         *     ```
+         *     id: 4711
+         *     event: comment.created
+         *     data: {"id":4711,"type":"comment.created","ticket_id":"9b2f…","chat_session_id":null,"actor_id":"2c4e…","created_at":"2025-03-14T09:26:53.589Z","data":{"comment_id":"5d7f…","is_internal":false}}
+         *     ```
+         *
+         *     `event` is the event's type and `data` one JSON `Event` on a single line (the schema below). With a
+         *     browser `EventSource`, listen for the types you want: `source.addEventListener('comment.created', …)`
+         *     (messages with an `event` field do not reach `onmessage`). The stream opens with a `retry` field (the
+         *     reconnection delay, in milliseconds) and a comment line, `: open`.
+         *
+         *     ## Resuming
+         *     Without `Last-Event-ID` the stream starts now: it carries the changes committed after it opened.
+         *     To resume after a disconnection, send the `id` of the last event you received in the `Last-Event-ID`
+         *     header (`EventSource` does this by itself when it reconnects), or in the `last_event_id` query
+         *     parameter where headers cannot be set (`EventSource` polyfills); the header wins when both are sent.
+         *     The stream then carries every event after that one, without gaps or repeats. `Last-Event-ID: 0`
+         *     replays every event still kept. Should the event named no longer be visible to you (its ticket was
+         *     reassigned away from you, or the event was pruned), the stream resumes after the last event at or
+         *     before it that you can see, which may repeat a few events: deduplicate by `id`.
+         *
+         *     ## Order
+         *     Events are delivered once their transaction has committed and every transaction that began writing
+         *     before it has ended. A transaction left open elsewhere therefore delays events, but never loses them.
+         *     Within a transaction events arrive in `id` order; between transactions, a lower `id` can arrive after
+         *     a higher one when its transaction committed later. Use `id` to deduplicate and to resume, not to sort.
+         *
+         *     ## Heartbeats and the end of a stream
+         *     After `heartbeatSeconds` (15 by default) without a message the server sends a comment line,
+         *     `: heartbeat`, so that proxies keep the connection open and clients can tell a quiet stream from a
+         *     dead one. The server ends the stream when the access token that opened it expires, when the API key
+         *     is revoked or expires, when the account is deactivated or locked, and when the server shuts down;
+         *     reconnect with fresh credentials and `Last-Event-ID`.
+         *
+         *     ## Filters
+         *     `types` keeps only the given types, comma-separated or repeated; `<resource>.*` stands for every type
+         *     of a resource (`types=ticket.*,comment.created`). `ticket_id` keeps only the events about one ticket;
+         *     a ticket you cannot see yields no events rather than an error.
+         */
+        get: operations["streamEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1299,30 +2253,108 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description A ticket category: the organisation's own taxonomy (seeded with DevOps and support sets). */
-        Category: {
+        AuthLogin: {
+            /**
+             * @description The account's email address, in any case.
+             * @example ada@example.com
+             */
+            email: string;
+            /** Format: password */
+            password: string;
+        };
+        /**
+         * @description What a user may do; row-level security in the database enforces it.
+         * @example agent
+         * @enum {string}
+         */
+        UserRole: "customer" | "agent" | "manager" | "admin";
+        /**
+         * @description A person who uses Ticketflow. Credentials (the password hash, the MFA secret) are never part of it.
+         *     Who sees whom is decided by row-level security: staff see everyone; customers see themselves and
+         *     the staff, never other customers.
+         */
+        User: {
             /**
              * Format: uuid
-             * @example 3f0c8f5e-2d6b-4d8e-9a51-7b1f0e2c4a10
+             * @example 0b9e3a44-5f1c-4e0a-9d3b-6c2f1a7e8d90
              */
             readonly id: string;
-            /** @example infrastructure */
-            slug: string;
-            /** @example Infrastructure */
-            name: string;
-            /** @example Servers, networks and cloud resources. */
-            description: string | null;
-            /** @description Inactive categories stay on old tickets but are not offered for new ones. */
+            /**
+             * Format: email
+             * @description The login; unique regardless of case.
+             * @example ada@example.com
+             */
+            email: string;
+            /** @example ada */
+            username: string | null;
+            /** @example Ada */
+            first_name: string;
+            /** @example Lovelace */
+            last_name: string;
+            /** @example +44 20 7946 0000 */
+            phone_number: string | null;
+            /** @example https://cdn.example.com/avatars/ada.png */
+            avatar_url: string | null;
+            role: components["schemas"]["UserRole"];
+            /** Format: uuid */
+            department_id: string | null;
+            /** @description Inactive accounts cannot log in, and their tokens and API keys stop working. */
             is_active: boolean;
+            /** @description Accounts waiting for an admin's approval cannot log in. */
+            is_approved: boolean;
+            /** @description Set once the user has proven they read this mailbox (accepting an invitation, resetting the password). */
+            readonly is_email_verified: boolean;
+            readonly mfa_enabled: boolean;
+            /**
+             * Format: date-time
+             * @description While set, the account is locked after repeated failed logins; `null` when it is not locked. Admins can unlock it early with `PATCH /v1/users/{user_id}` `{ "unlock": true }`.
+             */
+            readonly locked_until: string | null;
+            /**
+             * @description Free-form settings (theme, language, …), at most 50 keys. `notifications` holds the notification preferences, managed with `PUT /v1/notifications/preferences`.
+             * @example {
+             *       "theme": "dark",
+             *       "language": "en"
+             *     }
+             */
+            preferences: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            readonly last_login_at: string | null;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
         };
-        CategoryPage: {
-            data: components["schemas"]["Category"][];
-            /** @description The cursor of the next page; `null` on the last page. */
-            next_cursor: string | null;
+        /**
+         * @description A token pair. Send `access_token` as `Authorization: Bearer …` until it expires, then exchange
+         *     `refresh_token` at `POST /v1/auth/refresh` for a new pair. Each refresh token works once.
+         */
+        AuthTokens: {
+            /**
+             * @description A short-lived JWT.
+             * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwYjllIn0.c2lnbmF0dXJl
+             */
+            access_token: string;
+            /** @enum {string} */
+            token_type: "Bearer";
+            /**
+             * @description Seconds until the access token expires.
+             * @example 900
+             */
+            expires_in: number;
+            /**
+             * @description An opaque, single-use token; store it like a password.
+             * @example 5mQ0d2Jtq1rF4mD5bWc3R9xQmZkz8l1m1pO6vT0uYxA
+             */
+            refresh_token: string;
+            /**
+             * @description Seconds until the refresh token expires if it is not used.
+             * @example 2592000
+             */
+            refresh_expires_in: number;
+            user: components["schemas"]["User"];
         };
         /**
          * @description A stable, machine-readable problem code.
@@ -1343,12 +2375,14 @@ export interface components {
          *     - `unprocessable`: the input is well formed but breaks a rule of the data, such as a reference to a missing row (422).
          *     - `idempotency_key_reused`: the `Idempotency-Key` was used before with a different request (422).
          *     - `empty_file`, `mime_type_mismatch`, `invalid_file_name`, `missing_file`, `unexpected_field`, `malformed_multipart`: upload problems.
+         *     - `description_too_long`: an upload's description is longer than 1000 characters (400).
+         *     - `request_aborted`: the request body ended before it was complete (400).
          *     - `rate_limited`: too many requests; retry after `Retry-After` seconds (429).
          *     - `unavailable`: the server cannot serve the request right now (503).
          * @example validation_failed
          * @enum {string}
          */
-        ProblemCode: "malformed_request" | "validation_failed" | "invalid_cursor" | "unauthenticated" | "invalid_credentials" | "token_expired" | "forbidden" | "insufficient_scope" | "not_found" | "conflict" | "invalid_transition" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "idempotency_key_reused" | "empty_file" | "mime_type_mismatch" | "invalid_file_name" | "missing_file" | "unexpected_field" | "malformed_multipart" | "rate_limited" | "unavailable";
+        ProblemCode: "malformed_request" | "validation_failed" | "invalid_cursor" | "unauthenticated" | "invalid_credentials" | "token_expired" | "forbidden" | "insufficient_scope" | "not_found" | "conflict" | "invalid_transition" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "idempotency_key_reused" | "empty_file" | "mime_type_mismatch" | "invalid_file_name" | "missing_file" | "unexpected_field" | "malformed_multipart" | "description_too_long" | "request_aborted" | "rate_limited" | "unavailable";
         /** @description One invalid input. */
         FieldError: {
             /**
@@ -1398,6 +2432,482 @@ export interface components {
             /** @description One entry per invalid input, when the input was invalid. */
             errors?: components["schemas"]["FieldError"][];
         };
+        AuthRefresh: {
+            /** @description The refresh token of the last token pair. */
+            refresh_token: string;
+        };
+        AuthLogout: {
+            /** @description Any refresh token of the session to end. */
+            refresh_token: string;
+        };
+        PasswordResetRequest: {
+            /** @example ada@example.com */
+            email: string;
+        };
+        /** @description The same answer whether or not an account exists for the address. */
+        PasswordResetAccepted: {
+            /** @example If an active account uses this address, a link to reset its password is on its way. */
+            message: string;
+        };
+        PasswordResetConfirm: {
+            /** @description The token from the reset link. */
+            token: string;
+            /**
+             * Format: password
+             * @description 12 to 256 characters, and not the account's email address.
+             */
+            new_password: string;
+        };
+        PasswordChange: {
+            /** Format: password */
+            current_password: string;
+            /**
+             * Format: password
+             * @description 12 to 256 characters, and not the account's email address.
+             */
+            new_password: string;
+        };
+        /** @description The fields of the caller's own profile to change; at least one. Role, department, status and credentials are not among them. */
+        UserProfileUpdate: {
+            /** @example Ada */
+            first_name?: string;
+            last_name?: string;
+            username?: string | null;
+            phone_number?: string | null;
+            avatar_url?: string | null;
+            /** @description Merged into the stored preferences key by key: a key given replaces its value, a key set to `null` is removed, keys not given are kept. At most 50 keys. The `notifications` key belongs to `PUT /v1/notifications/preferences` and is refused here. */
+            preferences?: {
+                [key: string]: unknown;
+            };
+        };
+        UserPage: {
+            data: components["schemas"]["User"][];
+            /** @description The cursor of the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        /** @description A new account, created by an admin. Without a password the user sets one through a password reset. */
+        UserCreate: {
+            /**
+             * Format: email
+             * @example grace@example.com
+             */
+            email: string;
+            /** @example Grace */
+            first_name?: string;
+            /** @example Hopper */
+            last_name?: string;
+            username?: string | null;
+            phone_number?: string | null;
+            /** @default customer */
+            role?: components["schemas"]["UserRole"];
+            /** Format: uuid */
+            department_id?: string | null;
+            /**
+             * Format: password
+             * @description 12 to 256 characters, and not the email address.
+             */
+            password?: string;
+            /**
+             * @description Accounts created by an admin are approved unless this says otherwise.
+             * @default true
+             */
+            is_approved?: boolean;
+        };
+        /**
+         * @description The fields to change; at least one. Admins may change every field; any other user may change only
+         *     the profile fields (`first_name`, `last_name`, `username`, `phone_number`, `avatar_url`) of their
+         *     own account — the database refuses the rest.
+         */
+        UserUpdate: {
+            /** Format: email */
+            email?: string;
+            first_name?: string;
+            last_name?: string;
+            username?: string | null;
+            phone_number?: string | null;
+            avatar_url?: string | null;
+            role?: components["schemas"]["UserRole"];
+            /** Format: uuid */
+            department_id?: string | null;
+            is_active?: boolean;
+            is_approved?: boolean;
+            /**
+             * @description Ends a lockout now and clears the count of failed logins.
+             * @enum {boolean}
+             */
+            unlock?: true;
+        };
+        /**
+         * @description - `pending`: waiting to be accepted.
+         *     - `accepted`: the invitee created their account.
+         *     - `expired`: not accepted in time.
+         *     - `cancelled`: withdrawn by whoever sent it (or an admin).
+         * @example pending
+         * @enum {string}
+         */
+        InvitationStatus: "pending" | "accepted" | "expired" | "cancelled";
+        /** @description An invitation to join with a given role. Its token is shown once, when it is created, and only ever stored as a digest. */
+        Invitation: {
+            /** Format: uuid */
+            readonly id: string;
+            /**
+             * Format: email
+             * @example grace@example.com
+             */
+            email: string;
+            role: components["schemas"]["UserRole"];
+            /** Format: uuid */
+            department_id: string | null;
+            /** Format: uuid */
+            readonly invited_by: string;
+            status: components["schemas"]["InvitationStatus"];
+            /** Format: date-time */
+            readonly expires_at: string;
+            /** Format: date-time */
+            readonly accepted_at: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        InvitationPage: {
+            data: components["schemas"]["Invitation"][];
+            /** @description The cursor of the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        InvitationCreate: {
+            /**
+             * Format: email
+             * @example grace@example.com
+             */
+            email: string;
+            role: components["schemas"]["UserRole"];
+            /**
+             * Format: uuid
+             * @description The department the new user joins. Managers may only invite into their own department, which is the default when they leave this out.
+             */
+            department_id?: string | null;
+        };
+        /** @description A new invitation with its one-time token. The token is also sent to the invitee by email; it cannot be read again. */
+        InvitationCreated: {
+            /** Format: uuid */
+            readonly id: string;
+            /**
+             * Format: email
+             * @example grace@example.com
+             */
+            email: string;
+            role: components["schemas"]["UserRole"];
+            /** Format: uuid */
+            department_id: string | null;
+            /** Format: uuid */
+            readonly invited_by: string;
+            status: components["schemas"]["InvitationStatus"];
+            /** Format: date-time */
+            readonly expires_at: string;
+            /** Format: date-time */
+            readonly accepted_at: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /**
+             * @description The secret for `POST /v1/invitations/accept`. Shown only in this response.
+             * @example Jx0c6Yqk2v9Xh3TzQm1bN8rW4pLs7aD5eF0gH2iK3jM
+             */
+            readonly token: string;
+        };
+        InvitationAccept: {
+            /** @description The token from the invitation email. */
+            token: string;
+            /**
+             * Format: password
+             * @description 12 to 256 characters, and not the invited email address.
+             */
+            password: string;
+            /** @example Grace */
+            first_name: string;
+            /** @example Hopper */
+            last_name: string;
+        };
+        /**
+         * @description What an API key may do, by area of the API. `<area>:read` allows the area's `GET` operations,
+         *     `<area>:write` everything in the area (reading included). `admin` opens the admin-only areas
+         *     (API keys, audit log, webhooks). A key never does more than its user may: row-level security
+         *     applies to it exactly as to the user.
+         * @example tickets:write
+         * @enum {string}
+         */
+        ApiKeyScope: "tickets:read" | "tickets:write" | "kb:read" | "kb:write" | "chat:read" | "chat:write" | "directory:read" | "directory:write" | "notifications:read" | "notifications:write" | "events:read" | "admin";
+        /** @description An API key as listed. Neither the key nor its digest is ever shown again after creation; `prefix` tells keys apart. */
+        ApiKey: {
+            /** Format: uuid */
+            readonly id: string;
+            /** @example Deploy bot */
+            name: string;
+            /**
+             * @description The first characters of the key.
+             * @example tf_Q3vX9kLm
+             */
+            readonly prefix: string;
+            scopes: components["schemas"]["ApiKeyScope"][];
+            /**
+             * Format: uuid
+             * @description The user the key acts as.
+             */
+            user_id: string;
+            /** Format: uuid */
+            readonly created_by: string | null;
+            /** Format: date-time */
+            expires_at: string | null;
+            /**
+             * Format: date-time
+             * @description Updated at most once a minute.
+             */
+            readonly last_used_at: string | null;
+            /** Format: date-time */
+            readonly revoked_at: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        ApiKeyPage: {
+            data: components["schemas"]["ApiKey"][];
+            /** @description The cursor of the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        ApiKeyCreate: {
+            /** @example Deploy bot */
+            name: string;
+            /**
+             * @example [
+             *       "tickets:write"
+             *     ]
+             */
+            scopes: components["schemas"]["ApiKeyScope"][];
+            /**
+             * Format: date-time
+             * @description When the key stops working; must be in the future. `null` or absent: never.
+             */
+            expires_at?: string | null;
+            /**
+             * Format: uuid
+             * @description The user the key acts as; the caller by default. Only admins may create keys acting as someone else (a service user).
+             */
+            user_id?: string;
+        };
+        /** @description A new API key, with the key itself. Store it now; it cannot be read again. */
+        ApiKeyCreated: {
+            /** Format: uuid */
+            readonly id: string;
+            /** @example Deploy bot */
+            name: string;
+            /** @example tf_Q3vX9kLm */
+            readonly prefix: string;
+            scopes: components["schemas"]["ApiKeyScope"][];
+            /** Format: uuid */
+            user_id: string;
+            /** Format: uuid */
+            readonly created_by: string | null;
+            /** Format: date-time */
+            expires_at: string | null;
+            /** Format: date-time */
+            readonly last_used_at: string | null;
+            /** Format: date-time */
+            readonly revoked_at: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /**
+             * @description The key, sent as `Authorization: Bearer <key>`. Shown only in this response.
+             * @example tf_Q3vX9kLm_0aB1cD2eF3gH4iJ5kL6mN7oP8qR9sT0uV1wX2yZ3
+             */
+            readonly key: string;
+        };
+        /** @description A department of the organisation. Users, teams and tickets may belong to one. */
+        Department: {
+            /**
+             * Format: uuid
+             * @example 5b1f7a0e-3c2d-4e8f-9a6b-1d0c2e3f4a5b
+             */
+            readonly id: string;
+            /**
+             * @description Unique, case-insensitively.
+             * @example Infrastructure
+             */
+            name: string;
+            /** @example Servers, networks and the cloud accounts. */
+            description: string | null;
+            /**
+             * Format: uuid
+             * @description The staff member (agent, manager or admin) who runs the department; `null` when nobody does.
+             * @example 0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a
+             */
+            manager_id: string | null;
+            /** @description Inactive departments stay on old records but are not offered for new ones. */
+            is_active: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        DepartmentPage: {
+            data: components["schemas"]["Department"][];
+            /** @description The cursor of the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        DepartmentCreate: {
+            /**
+             * @description Unique, case-insensitively; surrounding spaces are trimmed.
+             * @example Infrastructure
+             */
+            name: string;
+            description?: string | null;
+            /**
+             * Format: uuid
+             * @description A staff member (agent, manager or admin).
+             */
+            manager_id?: string | null;
+            /** @default true */
+            is_active?: boolean;
+        };
+        /** @description The fields to change; at least one. `null` clears a nullable field. */
+        DepartmentUpdate: {
+            name?: string;
+            description?: string | null;
+            /**
+             * Format: uuid
+             * @description A staff member (agent, manager or admin).
+             */
+            manager_id?: string | null;
+            is_active?: boolean;
+        };
+        /** @description A team of staff. Agents and managers see the tickets of the teams they belong to or lead. */
+        Team: {
+            /**
+             * Format: uuid
+             * @example 8c7b6a59-4d3e-4f21-9a0b-c1d2e3f4a5b6
+             */
+            readonly id: string;
+            /**
+             * @description Unique, case-insensitively.
+             * @example Platform on-call
+             */
+            name: string;
+            /** @example First responders for production incidents. */
+            description: string | null;
+            /**
+             * Format: uuid
+             * @description The department the team belongs to. Its managers manage the team and its members.
+             */
+            department_id: string | null;
+            /**
+             * Format: uuid
+             * @description The staff member accountable for the team. The lead sees the team's tickets even without being a member; members with the `lead` role are recorded separately (see the members list).
+             */
+            lead_id: string | null;
+            is_active: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        TeamPage: {
+            data: components["schemas"]["Team"][];
+            /** @description The cursor of the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        TeamCreate: {
+            /**
+             * @description Unique, case-insensitively; surrounding spaces are trimmed.
+             * @example Platform on-call
+             */
+            name: string;
+            description?: string | null;
+            /** Format: uuid */
+            department_id?: string | null;
+            /**
+             * Format: uuid
+             * @description A staff member (agent, manager or admin).
+             */
+            lead_id?: string | null;
+            /** @default true */
+            is_active?: boolean;
+        };
+        /** @description The fields to change; at least one. `null` clears a nullable field. */
+        TeamUpdate: {
+            name?: string;
+            description?: string | null;
+            /**
+             * Format: uuid
+             * @description A manager may not move a team out of their own department.
+             */
+            department_id?: string | null;
+            /**
+             * Format: uuid
+             * @description A staff member (agent, manager or admin).
+             */
+            lead_id?: string | null;
+            is_active?: boolean;
+        };
+        /**
+         * @description What a member does in the team: `member`, or `lead` for those who lead it day to day.
+         * @example member
+         * @enum {string}
+         */
+        TeamMemberRole: "member" | "lead";
+        /** @description A staff member's membership of a team. */
+        TeamMember: {
+            /** Format: uuid */
+            readonly team_id: string;
+            /** Format: uuid */
+            readonly user_id: string;
+            role: components["schemas"]["TeamMemberRole"];
+            /** Format: date-time */
+            readonly joined_at: string;
+            /** @description Who the member is. */
+            user: {
+                /**
+                 * Format: email
+                 * @example ada@example.com
+                 */
+                email: string;
+                /** @example Ada */
+                first_name: string;
+                /** @example Lovelace */
+                last_name: string;
+                role: components["schemas"]["UserRole"];
+            };
+        };
+        TeamMemberPage: {
+            data: components["schemas"]["TeamMember"][];
+            /** @description The cursor of the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        /** @description The membership to set. Sending the body again with another role changes the role. */
+        TeamMemberPut: {
+            /** @default member */
+            role?: components["schemas"]["TeamMemberRole"];
+        };
+        /** @description A ticket category: the organisation's own taxonomy (seeded with DevOps and support sets). */
+        Category: {
+            /**
+             * Format: uuid
+             * @example 3f0c8f5e-2d6b-4d8e-9a51-7b1f0e2c4a10
+             */
+            readonly id: string;
+            /** @example infrastructure */
+            slug: string;
+            /** @example Infrastructure */
+            name: string;
+            /** @example Servers, networks and cloud resources. */
+            description: string | null;
+            /** @description Inactive categories stay on old tickets but are not offered for new ones. */
+            is_active: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        CategoryPage: {
+            data: components["schemas"]["Category"][];
+            /** @description The cursor of the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
         CategoryCreate: {
             /** @example infrastructure */
             slug: string;
@@ -1414,6 +2924,2003 @@ export interface components {
             description?: string | null;
             is_active?: boolean;
         };
+        /** @description A label for tickets, with a colour for display. */
+        Tag: {
+            /**
+             * Format: uuid
+             * @example 2d4c6e8a-0b1c-4d3e-8f5a-6b7c8d9e0f1a
+             */
+            readonly id: string;
+            /**
+             * @description Unique, case-insensitively.
+             * @example vip
+             */
+            name: string;
+            /**
+             * @description A hex colour, `#rrggbb`, in lower case.
+             * @example #d97706
+             */
+            color: string;
+            /** @example Customers on the premium plan. */
+            description: string | null;
+            /**
+             * Format: uuid
+             * @description Who created the tag; `null` once that account is deleted.
+             */
+            readonly created_by: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        TagPage: {
+            data: components["schemas"]["Tag"][];
+            /** @description The cursor of the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        TagCreate: {
+            /**
+             * @description Unique, case-insensitively; surrounding spaces are trimmed.
+             * @example vip
+             */
+            name: string;
+            /**
+             * @description A hex colour, `#rrggbb`; stored in lower case.
+             * @default #6b7280
+             * @example #D97706
+             */
+            color?: string;
+            description?: string | null;
+        };
+        /** @description The fields to change; at least one. */
+        TagUpdate: {
+            name?: string;
+            /** @description A hex colour, `#rrggbb`; stored in lower case. */
+            color?: string;
+            description?: string | null;
+        };
+        /** @description The organisation's settings. Provider secrets (mail, SSO, model keys) are server configuration, never settings. */
+        CompanySettings: {
+            /** @example Acme Corp */
+            company_name: string;
+            /**
+             * @description The prefix of new ticket numbers (`PREFIX-YYYY-NNNNN`). Existing tickets keep their numbers.
+             * @example TKT
+             */
+            ticket_prefix: string;
+            /**
+             * @description An IANA time zone name, used for dates shown to people.
+             * @example Europe/Berlin
+             */
+            time_zone: string;
+            /**
+             * Format: uri
+             * @example https://cdn.example.com/logo.svg
+             */
+            logo_url: string | null;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        /** @description The settings to change; at least one. `logo_url` may be `null` to remove the logo. */
+        CompanySettingsUpdate: {
+            company_name?: string;
+            /** @description 2 to 10 upper-case letters and digits, starting with a letter. */
+            ticket_prefix?: string;
+            /** @description An IANA time zone name such as `Europe/Berlin` or `UTC`; an unknown name is a `422`. */
+            time_zone?: string;
+            /**
+             * Format: uri
+             * @description An http(s) URL.
+             */
+            logo_url?: string | null;
+        };
+        /**
+         * @description Where a ticket is in its workflow: new → open → in_progress ⇄ pending → resolved → closed; resolved or closed tickets can be reopened (back to open).
+         * @example open
+         * @enum {string}
+         */
+        TicketStatus: "new" | "open" | "in_progress" | "pending" | "resolved" | "closed";
+        /**
+         * @description urgent = P1, high = P2, medium = P3, low = P4.
+         * @example high
+         * @enum {string}
+         */
+        TicketPriority: "urgent" | "high" | "medium" | "low";
+        /**
+         * @example high
+         * @enum {string}
+         */
+        ImpactLevel: "low" | "medium" | "high" | "critical";
+        /**
+         * @description A ticket: a request for help, worked through the status workflow. People, teams and other
+         *     records are referenced by id, never embedded. Everything a caller may see of a ticket is here;
+         *     which tickets a caller sees is decided by row-level security.
+         */
+        Ticket: {
+            /**
+             * Format: uuid
+             * @example 0b6f1c2e-9f5d-4c1a-8a7e-2d3c4b5a6f70
+             */
+            readonly id: string;
+            /**
+             * @description The human number, `PREFIX-YEAR-SEQUENCE`, assigned by the server and never reused. Find a ticket by number with `GET /v1/tickets?number=`.
+             * @example TKT-2026-00042
+             */
+            readonly ticket_number: string;
+            /** @example VPN drops every few minutes */
+            title: string;
+            /** @example Since this morning the VPN disconnects every 5–10 minutes on Wi-Fi. */
+            description: string;
+            status: components["schemas"]["TicketStatus"];
+            priority: components["schemas"]["TicketPriority"];
+            /**
+             * Format: uuid
+             * @description The category; `null` when uncategorised.
+             */
+            category_id: string | null;
+            /** @description How widely the problem is felt; `null` when not assessed. */
+            impact_level: components["schemas"]["ImpactLevel"] | null;
+            /**
+             * Format: uuid
+             * @description The customer the ticket is for.
+             */
+            requester_id: string;
+            /**
+             * Format: uuid
+             * @description Who opened it: the requester, or staff opening it on their behalf.
+             */
+            readonly created_by: string;
+            /**
+             * Format: uuid
+             * @description The agent working on it; `null` while it waits in the queue.
+             */
+            assignee_id: string | null;
+            /** Format: uuid */
+            team_id: string | null;
+            /** Format: uuid */
+            department_id: string | null;
+            /**
+             * Format: date-time
+             * @description A due date agreed with the requester, if any (the SLA deadlines are in `sla`).
+             */
+            due_at: string | null;
+            /** @example 4.5 */
+            estimated_hours: number | null;
+            /** @example 3.25 */
+            actual_hours: number | null;
+            /** @description How the ticket was resolved; set by `POST /v1/tickets/{ticket_id}/resolve`. */
+            resolution_notes: string | null;
+            /** @example production */
+            environment: string | null;
+            /**
+             * @example [
+             *       "vpn",
+             *       "sso"
+             *     ]
+             */
+            affected_services: string[];
+            /**
+             * @description Free-form data for integrations (a JSON object).
+             * @example {
+             *       "source": "monitoring",
+             *       "alert_id": "A-1931"
+             *     }
+             */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** @description The ids of the tags on the ticket, sorted. Tags are a staff tool: customers always see an empty list. */
+            tag_ids: string[];
+            /** @description The ticket's SLA targets as stored on the ticket. `GET /v1/tickets/{ticket_id}/sla` gives the live state. */
+            sla: {
+                /**
+                 * Format: uuid
+                 * @description The SLA policy that applies.
+                 */
+                policy_id: string | null;
+                /** Format: date-time */
+                first_response_due_at: string | null;
+                /** Format: date-time */
+                resolution_due_at: string | null;
+                /** Format: date-time */
+                first_responded_at: string | null;
+                /**
+                 * Format: date-time
+                 * @description When a target was first missed; `null` while none is.
+                 */
+                breached_at: string | null;
+            };
+            /** @description The highest level among the ticket's open escalations; `0` when it is not escalated. An overlay on the status, not a status. */
+            escalation_level: number;
+            /** @description How many times the ticket was reopened. */
+            reopen_count: number;
+            /**
+             * @description Incremented by every change to the ticket's fields; the `ETag`. Tags are a separate relation and do not change it.
+             * @example 3
+             */
+            version: number;
+            /** Format: uuid */
+            readonly last_updated_by: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            /**
+             * Format: date-time
+             * @description When it was last resolved; cleared on reopening.
+             */
+            readonly resolved_at: string | null;
+            /**
+             * Format: date-time
+             * @description When it was closed; cleared on reopening.
+             */
+            readonly closed_at: string | null;
+        };
+        TicketPage: {
+            data: components["schemas"]["Ticket"][];
+            /** @description The cursor of the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @description A new ticket. It starts in status `new`, unassigned. The database decides which fields each role
+         *     may set: customers open tickets for themselves and may not set `team_id` or `tag_ids` (`403`);
+         *     staff may open a ticket on a customer's behalf with `requester_id`.
+         */
+        TicketCreate: {
+            /**
+             * @description Leading and trailing spaces are removed.
+             * @example VPN drops every few minutes
+             */
+            title: string;
+            /** @default  */
+            description?: string;
+            priority?: components["schemas"]["TicketPriority"];
+            /** Format: uuid */
+            category_id?: string | null;
+            impact_level?: components["schemas"]["ImpactLevel"] | null;
+            /**
+             * Format: uuid
+             * @description The customer the ticket is for; the caller by default. Staff only, for someone else.
+             */
+            requester_id?: string;
+            /**
+             * Format: uuid
+             * @description Staff only.
+             */
+            team_id?: string | null;
+            /** Format: uuid */
+            department_id?: string | null;
+            /** @description Tags to put on the ticket. Staff only. */
+            tag_ids?: string[];
+            /** Format: date-time */
+            due_at?: string | null;
+            /** @description Rounded to two decimals. */
+            estimated_hours?: number | null;
+            environment?: string | null;
+            affected_services?: string[];
+            /** @description Free-form data for integrations (a JSON object). */
+            metadata?: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * @description The fields to change; at least one. Fields left out keep their value; `null` clears a nullable
+         *     field. The status, assignee and tags have operations of their own. Customers may change only the
+         *     `title` and `description` of their tickets (anything else is a `403`).
+         */
+        TicketUpdate: {
+            /** @description Leading and trailing spaces are removed. */
+            title?: string;
+            description?: string;
+            priority?: components["schemas"]["TicketPriority"];
+            /** Format: uuid */
+            category_id?: string | null;
+            impact_level?: components["schemas"]["ImpactLevel"] | null;
+            /** Format: uuid */
+            team_id?: string | null;
+            /** Format: uuid */
+            department_id?: string | null;
+            /** Format: date-time */
+            due_at?: string | null;
+            /** @description Rounded to two decimals. */
+            estimated_hours?: number | null;
+            /** @description Rounded to two decimals. */
+            actual_hours?: number | null;
+            resolution_notes?: string | null;
+            environment?: string | null;
+            affected_services?: string[];
+            /** @description Replaces the whole object. */
+            metadata?: {
+                [key: string]: unknown;
+            };
+        };
+        TicketAssign: {
+            /**
+             * Format: uuid
+             * @description The active agent, manager or admin to assign; `null` puts the ticket back in the queue.
+             */
+            assignee_id: string | null;
+            /**
+             * Format: uuid
+             * @description Moves the ticket to this team as well; left out, the team stays.
+             */
+            team_id?: string | null;
+        };
+        TicketPend: {
+            /**
+             * @description What the ticket waits for. Kept in its history, which the requester can read.
+             * @example Waiting for the VPN client logs from the customer.
+             */
+            reason: string;
+        };
+        TicketResolve: {
+            /**
+             * @description How the problem was solved; becomes the ticket's `resolution_notes`.
+             * @example Rolled the VPN gateway back to 4.2.1; the drops stopped.
+             */
+            resolution_notes: string;
+        };
+        TicketReopen: {
+            /**
+             * @description Why the ticket is reopened. Kept in its history.
+             * @example The drops are back since this morning.
+             */
+            reason?: string;
+        };
+        /**
+         * @description One change in a ticket's append-only history, written by the database in the same transaction as
+         *     the change. Entries about internal matters (internal notes and their files, tags, escalations,
+         *     effort, SLA and routing fields) are marked `is_internal` and never shown to customers.
+         */
+        TicketHistoryEntry: {
+            /** Format: uuid */
+            id: string;
+            /** @description Increases with every entry of every ticket: the order of events. */
+            seq: number;
+            /** Format: uuid */
+            ticket_id: string;
+            /**
+             * Format: uuid
+             * @description Who made the change; `null` for the system.
+             */
+            actor_id: string | null;
+            /** @enum {string} */
+            action: "created" | "status_changed" | "priority_changed" | "assigned" | "reassigned" | "unassigned" | "escalated" | "comment_added" | "attachment_added" | "field_updated" | "closed" | "reopened" | "deleted";
+            /**
+             * @description The field that changed (`status`, `title`, `tags`, …); `null` for whole-ticket actions.
+             * @example status
+             */
+            field: string | null;
+            /**
+             * @description The value before the change, as JSON; `null` when there was none.
+             * @example in_progress
+             */
+            old_value: unknown;
+            /**
+             * @description The value after the change, as JSON; `null` when there is none.
+             * @example pending
+             */
+            new_value: unknown;
+            is_internal: boolean;
+            /**
+             * @description Why, when the change was made with a reason (pending, reopening).
+             * @example Waiting for the VPN client logs from the customer.
+             */
+            reason: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        TicketHistoryPage: {
+            data: components["schemas"]["TicketHistoryEntry"][];
+            /** @description The cursor of the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @description A reply on a ticket: public (the requester sees it) or an internal note (staff only). A deleted
+         *     comment is kept as a tombstone: `deleted_at` is set and `body` is `null`. Customers never see
+         *     internal notes, and see deleted comments only when they wrote them.
+         */
+        Comment: {
+            /**
+             * Format: uuid
+             * @example 5c3b1a2e-7d4f-4e8a-9b6c-1f2e3d4c5b6a
+             */
+            readonly id: string;
+            /**
+             * Format: uuid
+             * @example 0b6f1c2e-9f5d-4c1a-8a7e-2d3c4b5a6f70
+             */
+            readonly ticket_id: string;
+            /**
+             * Format: uuid
+             * @description Who wrote it; `null` once the author's account has been deleted.
+             * @example 8e4d2c1b-3a5f-4b6e-9d7c-2a1b0c9d8e7f
+             */
+            readonly author_id: string | null;
+            /**
+             * @description The text; `null` when the comment has been deleted.
+             * @example The VPN gateway was restarted at 10:42; can you try again?
+             */
+            body: string | null;
+            /** @description An internal note, visible to staff only. */
+            is_internal: boolean;
+            /** @description Whether the body was changed after posting. */
+            readonly edited: boolean;
+            /** @description How many times the body was changed. */
+            readonly edit_count: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            /**
+             * Format: date-time
+             * @description When the comment was deleted; `null` while it stands.
+             */
+            readonly deleted_at: string | null;
+        };
+        CommentPage: {
+            data: components["schemas"]["Comment"][];
+            /** @description The cursor of the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        CommentCreate: {
+            /**
+             * @description The text; must not be blank.
+             * @example The VPN gateway was restarted at 10:42; can you try again?
+             */
+            body: string;
+            /**
+             * @description Post an internal note, visible to staff only. Customers may not.
+             * @default false
+             */
+            is_internal?: boolean;
+        };
+        /** @description A new body. Only the text of a comment can change; the comment is then marked `edited`. */
+        CommentUpdate: {
+            /**
+             * @description The new text; must not be blank.
+             * @example The VPN gateway was restarted at 10:42 UTC; can you try again?
+             */
+            body: string;
+        };
+        /**
+         * @description A file on a ticket or on one of its comments (never both). The bytes are served by
+         *     `GET /v1/attachments/{attachment_id}/content`; identical files are stored once. A deleted
+         *     attachment keeps its metadata (`deleted_at` is set) but its content is no longer served.
+         */
+        Attachment: {
+            /**
+             * Format: uuid
+             * @example 2d9e8f7a-6b5c-4d3e-8f1a-0b9c8d7e6f5a
+             */
+            readonly id: string;
+            /**
+             * Format: uuid
+             * @description The ticket the file belongs to, directly or through its comment.
+             * @example 0b6f1c2e-9f5d-4c1a-8a7e-2d3c4b5a6f70
+             */
+            readonly ticket_id: string;
+            /**
+             * Format: uuid
+             * @description The comment the file was attached to; `null` for a file on the ticket itself.
+             */
+            readonly comment_id: string | null;
+            /**
+             * @description The name the file was uploaded with, without directories.
+             * @example vpn-error.png
+             */
+            file_name: string;
+            /**
+             * @description The type the content is served with, as declared by the uploader and confirmed by the file's bytes.
+             * @example image/png
+             */
+            mime_type: string;
+            /**
+             * @description The size in bytes (at most 50 MiB).
+             * @example 48213
+             */
+            size_bytes: number;
+            /**
+             * @description The SHA-256 of the content, in lower-case hex.
+             * @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+             */
+            sha256: string;
+            /**
+             * @description What the file shows, as given at upload.
+             * @example Screenshot of the error dialog
+             */
+            description: string | null;
+            /**
+             * Format: uuid
+             * @description Who uploaded it; `null` once their account has been deleted.
+             */
+            readonly uploaded_by: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /**
+             * Format: date-time
+             * @description When the attachment was deleted; `null` while it stands.
+             */
+            readonly deleted_at: string | null;
+            /**
+             * @description Where to download the content.
+             * @example /v1/attachments/2d9e8f7a-6b5c-4d3e-8f1a-0b9c8d7e6f5a/content
+             */
+            readonly content_url: string;
+        };
+        AttachmentPage: {
+            data: components["schemas"]["Attachment"][];
+            /** @description The cursor of the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @description A `multipart/form-data` form with exactly one file. The file may be at most 50 MiB; its type is the
+         *     part's `Content-Type`, which must agree with the file's bytes (`application/octet-stream` or none lets
+         *     the server detect it). Any other field is refused.
+         */
+        AttachmentUpload: {
+            /**
+             * Format: binary
+             * @description The file, with its name in the part's `filename` (1–255 characters; directories are dropped).
+             */
+            file: string;
+            /** @description What the file shows. Blank is the same as none. */
+            description?: string;
+        };
+        /** @description A customer satisfaction rating of a resolved ticket, given by its requester. A ticket has at most one. */
+        Feedback: {
+            /**
+             * Format: uuid
+             * @example 7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d
+             */
+            readonly id: string;
+            /**
+             * Format: uuid
+             * @example 0b6f1c2e-9f5d-4c1a-8a7e-2d3c4b5a6f70
+             */
+            readonly ticket_id: string;
+            /**
+             * Format: uuid
+             * @description The requester who rated the ticket.
+             */
+            readonly customer_id: string;
+            /**
+             * @description From 1 (very unsatisfied) to 5 (very satisfied).
+             * @example 5
+             */
+            rating: number;
+            /** @example Fixed within the hour. Thank you! */
+            comment: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        /** @description A rating of a resolved ticket. Sending it again replaces the previous rating and comment. */
+        FeedbackInput: {
+            /**
+             * @description From 1 (very unsatisfied) to 5 (very satisfied).
+             * @example 5
+             */
+            rating: number;
+            /**
+             * @description Free text; omitted or `null` means none.
+             * @example Fixed within the hour. Thank you!
+             */
+            comment?: string | null;
+        };
+        FeedbackPage: {
+            data: components["schemas"]["Feedback"][];
+            /** @description The cursor of the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @description A service-level policy: how soon tickets of one priority (and optionally one category) must get a
+         *     first response and a resolution. A ticket falls under the active policy for its priority that is in
+         *     effect on the day it was created; a policy naming the ticket's category wins over one for every
+         *     category.
+         */
+        SlaPolicy: {
+            /**
+             * Format: uuid
+             * @example 5b0e6c2a-9f1d-4e3b-8a7c-2d4f6a8b0c1e
+             */
+            readonly id: string;
+            /** @example P2 high */
+            name: string;
+            /** @example High-priority tickets during office hours. */
+            description: string | null;
+            priority: components["schemas"]["TicketPriority"];
+            /**
+             * Format: uuid
+             * @description The category this policy is for; `null` for every category.
+             */
+            category_id: string | null;
+            /**
+             * @description How long the first public reply by staff may take.
+             * @example 30
+             */
+            response_time_minutes: number;
+            /**
+             * @description How long the resolution may take; more than `response_time_minutes`.
+             * @example 480
+             */
+            resolution_time_minutes: number;
+            /**
+             * @description How long before a due time a target counts as at risk (status `at_risk`), when the SLA engine
+             *     warns (`sla_warning` notifications). `null`: no warning.
+             * @example 15
+             */
+            escalation_threshold_minutes: number | null;
+            /**
+             * @description `true`: the clock runs only from `business_start_hour` to `business_end_hour` in `time_zone`, on
+             *     weekdays unless `include_weekends`. `false`: it runs around the clock.
+             */
+            business_hours_only: boolean;
+            /**
+             * @description The hour business starts, in `time_zone`.
+             * @example 9
+             */
+            business_start_hour: number;
+            /**
+             * @description The hour business ends, in `time_zone`; after `business_start_hour`.
+             * @example 17
+             */
+            business_end_hour: number;
+            /** @description Whether Saturdays and Sundays are business days. */
+            include_weekends: boolean;
+            /**
+             * @description The IANA time zone of the business hours and effective dates.
+             * @example Europe/Berlin
+             */
+            time_zone: string;
+            /** @description Inactive policies are not applied to tickets. */
+            is_active: boolean;
+            /**
+             * Format: date
+             * @description The first day the policy applies (in `time_zone`).
+             * @example 2025-01-01
+             */
+            effective_from: string;
+            /**
+             * Format: date
+             * @description The last day the policy applies; `null`: open-ended. Not before `effective_from`.
+             */
+            effective_until: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        SlaPolicyPage: {
+            data: components["schemas"]["SlaPolicy"][];
+            /** @description The cursor of the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        /** @description A new SLA policy. There may be one policy per priority, category (or none) and `effective_from` date. */
+        SlaPolicyCreate: {
+            /** @example P2 high */
+            name: string;
+            description?: string | null;
+            priority: components["schemas"]["TicketPriority"];
+            /**
+             * Format: uuid
+             * @description The category this policy is for; `null` or absent for every category.
+             */
+            category_id?: string | null;
+            /** @example 30 */
+            response_time_minutes: number;
+            /**
+             * @description More than `response_time_minutes`.
+             * @example 480
+             */
+            resolution_time_minutes: number;
+            /** @example 15 */
+            escalation_threshold_minutes?: number | null;
+            /** @default true */
+            business_hours_only?: boolean;
+            /** @default 9 */
+            business_start_hour?: number;
+            /**
+             * @description After `business_start_hour`.
+             * @default 17
+             */
+            business_end_hour?: number;
+            /** @default false */
+            include_weekends?: boolean;
+            /**
+             * @description An IANA time zone name.
+             * @default UTC
+             * @example Europe/Berlin
+             */
+            time_zone?: string;
+            /** @default true */
+            is_active?: boolean;
+            /**
+             * Format: date
+             * @description Defaults to today in `time_zone`.
+             */
+            effective_from?: string;
+            /**
+             * Format: date
+             * @description Not before `effective_from`.
+             */
+            effective_until?: string | null;
+        };
+        /** @description The fields to change; at least one. `null` clears a nullable field. */
+        SlaPolicyUpdate: {
+            name?: string;
+            description?: string | null;
+            priority?: components["schemas"]["TicketPriority"];
+            /** Format: uuid */
+            category_id?: string | null;
+            response_time_minutes?: number;
+            resolution_time_minutes?: number;
+            escalation_threshold_minutes?: number | null;
+            business_hours_only?: boolean;
+            business_start_hour?: number;
+            business_end_hour?: number;
+            include_weekends?: boolean;
+            time_zone?: string;
+            is_active?: boolean;
+            /** Format: date */
+            effective_from?: string;
+            /** Format: date */
+            effective_until?: string | null;
+        };
+        /**
+         * @description Where one SLA target stands.
+         *     - `none`: no target applies (no policy, or the policy sets none).
+         *     - `running`: the clock runs and the due time is ahead.
+         *     - `at_risk`: running, and due within the policy's `escalation_threshold_minutes`.
+         *     - `paused`: the clock stands still while the ticket is `pending` (resolution only).
+         *     - `met`: done on or before the due time.
+         *     - `breached`: the due time passed first — whether the target is still open or was met late.
+         * @example running
+         * @enum {string}
+         */
+        SlaTargetStatus: "none" | "running" | "at_risk" | "paused" | "met" | "breached";
+        /**
+         * @description The first-response target. Its clock starts when the ticket is created and never pauses; it stops at
+         *     the first public reply by staff, or at the resolution if the ticket is resolved without one.
+         */
+        SlaFirstResponse: {
+            status: components["schemas"]["SlaTargetStatus"];
+            /**
+             * @description The policy's `response_time_minutes`; `null` when no policy applies.
+             * @example 30
+             */
+            target_minutes: number | null;
+            /**
+             * Format: date-time
+             * @description When the first response is due: the creation time plus the target, counted in the policy's business
+             *     hours when it has `business_hours_only`. `null` when no target applies.
+             * @example 2025-03-04T09:30:00Z
+             */
+            due_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the target was met; `null` while it runs.
+             */
+            responded_at: string | null;
+            /**
+             * @description Seconds from the moment the clock stopped (`responded_at`), or else from `computed_at`, to `due_at`
+             *     (rounded down); negative when overdue or met late. `null` when no target applies.
+             * @example 1140
+             */
+            remaining_seconds: number | null;
+            /** @description `true` when `due_at` passed before the target was met. */
+            breached: boolean;
+        };
+        /**
+         * @description The resolution target. Its clock starts when the ticket is created, stands still while the ticket is
+         *     `pending` (waiting on the requester) and while it was resolved or closed before a reopen, and stops
+         *     when the ticket is resolved.
+         */
+        SlaResolution: {
+            status: components["schemas"]["SlaTargetStatus"];
+            /**
+             * @description The policy's `resolution_time_minutes`; `null` when no policy applies.
+             * @example 480
+             */
+            target_minutes: number | null;
+            /**
+             * Format: date-time
+             * @description When the resolution is due: the creation time plus the target plus every pause that has ended,
+             *     counted in the policy's business hours when it has `business_hours_only`. While the ticket is
+             *     paused this is the due time as it stood when the pause began; it moves on by the pause's length when
+             *     the clock resumes. `null` when no target applies.
+             * @example 2025-03-04T17:00:00Z
+             */
+            due_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the ticket was resolved; `null` while it is not.
+             */
+            resolved_at: string | null;
+            /**
+             * @description Seconds from the moment the clock stopped (`resolved_at`, or the start of the current pause), or
+             *     else from `computed_at`, to `due_at` (rounded down): frozen while paused, negative when overdue or
+             *     resolved late. `null` when no target applies.
+             * @example 27000
+             */
+            remaining_seconds: number | null;
+            /** @description `true` when `due_at` passed before the ticket was resolved. */
+            breached: boolean;
+        };
+        /**
+         * @description A ticket's live SLA state, computed when asked (`computed_at`): the policy that applies, and where the
+         *     first-response and resolution targets stand.
+         */
+        SlaTicketState: {
+            /** Format: uuid */
+            ticket_id: string;
+            /**
+             * @description The policy the ticket is under: the one set on the ticket, or else the active policy for its
+             *     priority (and category, when one names it) in effect on the day it was created. `null` when none
+             *     applies; the targets are then `none`.
+             */
+            policy: components["schemas"]["SlaPolicy"] | null;
+            first_response: components["schemas"]["SlaFirstResponse"];
+            resolution: components["schemas"]["SlaResolution"];
+            /** @description `true` while the ticket is `pending`: it waits on the requester, so the resolution clock stands still. */
+            paused: boolean;
+            /**
+             * @description How long the resolution clock has stood still so far, the current pause included.
+             * @example 0
+             */
+            paused_seconds: number;
+            /**
+             * Format: date-time
+             * @description When the ticket first missed a target; `null` while it has missed none.
+             */
+            breached_at: string | null;
+            /**
+             * Format: date-time
+             * @description The moment this state describes.
+             */
+            computed_at: string;
+        };
+        /**
+         * @description Where an escalation is in its workflow: `pending` → `acknowledged` → `resolved`; `pending` may also be
+         *     resolved at once, and `pending` or `acknowledged` may be `cancelled`. `resolved` and `cancelled` are
+         *     final.
+         * @example pending
+         * @enum {string}
+         */
+        EscalationStatus: "pending" | "acknowledged" | "resolved" | "cancelled";
+        /**
+         * @description Why a ticket was escalated: `manual` (by a person), `sla_breach` (it missed an SLA target),
+         *     `complexity` (scored complex), `multiple_reopens`, `critical_priority`. Only `manual` escalations are
+         *     created through the API; the others are raised by the server.
+         * @example manual
+         * @enum {string}
+         */
+        EscalationType: "sla_breach" | "manual" | "complexity" | "multiple_reopens" | "critical_priority";
+        /**
+         * @description A ticket escalated to a higher level of support. While it is `pending` or `acknowledged` it is open,
+         *     and the ticket's `escalation_level` is the highest level among its open escalations.
+         */
+        Escalation: {
+            /**
+             * Format: uuid
+             * @example 0c9e7b1a-3d5f-4a2b-9e8c-6f1d2a3b4c5d
+             */
+            readonly id: string;
+            /**
+             * Format: uuid
+             * @example 6f1d2c1e-8a1b-4c8e-9b0a-2f4a0c3d5e6f
+             */
+            ticket_id: string;
+            /**
+             * Format: uuid
+             * @description Who escalated; `null` when the server did, or the account is gone.
+             */
+            from_user_id: string | null;
+            /**
+             * Format: uuid
+             * @description Who should handle it; `null`: whoever handles escalations for the ticket.
+             */
+            to_user_id: string | null;
+            /** @example The customer's production is down. */
+            reason: string;
+            /** @example 2 */
+            escalation_level: number;
+            escalation_type: components["schemas"]["EscalationType"];
+            status: components["schemas"]["EscalationStatus"];
+            /** @description How it ended: the resolution, or why it was cancelled. */
+            resolution_notes: string | null;
+            /** Format: date-time */
+            escalated_at: string;
+            /** Format: date-time */
+            acknowledged_at: string | null;
+            /** Format: date-time */
+            resolved_at: string | null;
+            /** Format: date-time */
+            cancelled_at: string | null;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        EscalationPage: {
+            data: components["schemas"]["Escalation"][];
+            /** @description The cursor of the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        EscalationResolve: {
+            /**
+             * @description What was done; not blank.
+             * @example Failed over to the standby database.
+             */
+            resolution_notes: string;
+        };
+        EscalationCancel: {
+            /**
+             * @description Why the escalation is no longer needed; kept as its `resolution_notes`.
+             * @example Escalated by mistake.
+             */
+            reason?: string;
+        };
+        /** @description A manual escalation. */
+        EscalationCreate: {
+            /**
+             * @description Why the ticket needs more help; not blank.
+             * @example The customer's production is down.
+             */
+            reason: string;
+            /**
+             * Format: uuid
+             * @description A member of staff to hand it to; absent or `null` for whoever handles escalations.
+             */
+            to_user_id?: string | null;
+            /** @description Defaults to one above the ticket's current level (at most 5). */
+            escalation_level?: number;
+        };
+        /**
+         * @description What a notification is about. `password_reset` and `invitation` are account messages, always sent by
+         *     email; the others concern tickets and follow the user's preferences.
+         * @example comment_added
+         * @enum {string}
+         */
+        NotificationType: "ticket_created" | "ticket_assigned" | "status_changed" | "comment_added" | "escalated" | "sla_warning" | "sla_breach" | "resolution_request" | "ticket_closed" | "password_reset" | "invitation";
+        /**
+         * @description How a notification is delivered.
+         * @example in_app
+         * @enum {string}
+         */
+        NotificationChannel: "email" | "sms" | "in_app" | "slack";
+        /**
+         * @example normal
+         * @enum {string}
+         */
+        NotificationPriority: "low" | "normal" | "high" | "urgent";
+        /**
+         * @description Delivery state: `pending` → `sent` → `delivered`, or `failed` (retried); `read` once the user has read it.
+         * @example delivered
+         * @enum {string}
+         */
+        NotificationStatus: "pending" | "sent" | "delivered" | "failed" | "read";
+        /** @description A message to the caller about a ticket or their account, on one channel. */
+        Notification: {
+            /**
+             * Format: uuid
+             * @example 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d
+             */
+            readonly id: string;
+            /**
+             * Format: uuid
+             * @description The ticket it is about, if any.
+             */
+            ticket_id: string | null;
+            type: components["schemas"]["NotificationType"];
+            channel: components["schemas"]["NotificationChannel"];
+            priority: components["schemas"]["NotificationPriority"];
+            /** @example New comment on TKT-2025-00042 */
+            title: string;
+            /** @example Ana replied: "We are looking into it." */
+            body: string;
+            status: components["schemas"]["NotificationStatus"];
+            /** @description Details for clients to render the notification, by type. */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            sent_at: string | null;
+            /** Format: date-time */
+            delivered_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the caller read it; `null`: unread.
+             */
+            read_at: string | null;
+            /**
+             * Format: date-time
+             * @description After this the notification is no longer listed.
+             */
+            expires_at: string | null;
+        };
+        NotificationPage: {
+            data: components["schemas"]["Notification"][];
+            /** @description The cursor of the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        NotificationReadAllResult: {
+            /**
+             * @description How many unread notifications were marked read.
+             * @example 3
+             */
+            updated: number;
+        };
+        /** @description Which channels deliver one type of notification. */
+        NotificationChannelSettings: {
+            email: boolean;
+            sms: boolean;
+            in_app: boolean;
+            slack: boolean;
+        };
+        /**
+         * @description The caller's notification preferences: for each ticket notification type, the channels that deliver
+         *     it. Unless the caller chose otherwise, `in_app` and `email` are on and `sms` and `slack` are off.
+         *     Account messages (`password_reset`, `invitation`) are always sent by email and have no preference.
+         */
+        NotificationPreferences: {
+            ticket_created: components["schemas"]["NotificationChannelSettings"];
+            ticket_assigned: components["schemas"]["NotificationChannelSettings"];
+            status_changed: components["schemas"]["NotificationChannelSettings"];
+            comment_added: components["schemas"]["NotificationChannelSettings"];
+            escalated: components["schemas"]["NotificationChannelSettings"];
+            sla_warning: components["schemas"]["NotificationChannelSettings"];
+            sla_breach: components["schemas"]["NotificationChannelSettings"];
+            resolution_request: components["schemas"]["NotificationChannelSettings"];
+            ticket_closed: components["schemas"]["NotificationChannelSettings"];
+        };
+        /** @description Which channels deliver one type of notification; a channel left out takes its default. */
+        NotificationChannelSettingsUpdate: {
+            email?: boolean;
+            sms?: boolean;
+            in_app?: boolean;
+            slack?: boolean;
+        };
+        /**
+         * @description The caller's preferences as a whole: a type or channel left out takes its default (`in_app` and
+         *     `email` on, `sms` and `slack` off), so `{}` restores every default.
+         */
+        NotificationPreferencesUpdate: {
+            ticket_created?: components["schemas"]["NotificationChannelSettingsUpdate"];
+            ticket_assigned?: components["schemas"]["NotificationChannelSettingsUpdate"];
+            status_changed?: components["schemas"]["NotificationChannelSettingsUpdate"];
+            comment_added?: components["schemas"]["NotificationChannelSettingsUpdate"];
+            escalated?: components["schemas"]["NotificationChannelSettingsUpdate"];
+            sla_warning?: components["schemas"]["NotificationChannelSettingsUpdate"];
+            sla_breach?: components["schemas"]["NotificationChannelSettingsUpdate"];
+            resolution_request?: components["schemas"]["NotificationChannelSettingsUpdate"];
+            ticket_closed?: components["schemas"]["NotificationChannelSettingsUpdate"];
+        };
+        /** @description A knowledge-base category. Categories form a tree through `parent_id`. */
+        KbCategory: {
+            /**
+             * Format: uuid
+             * @example 6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d
+             */
+            readonly id: string;
+            /**
+             * Format: uuid
+             * @description The parent category; `null` at the top of the tree.
+             */
+            parent_id: string | null;
+            /** @example Accounts and passwords */
+            name: string;
+            /** @example accounts */
+            slug: string;
+            description: string | null;
+            /**
+             * @description Position among its siblings, lowest first.
+             * @example 0
+             */
+            sort_order: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        KbCategoryPage: {
+            data: components["schemas"]["KbCategory"][];
+            /** @description The cursor of the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        KbCategoryCreate: {
+            /** @example Accounts and passwords */
+            name: string;
+            /**
+             * @description Unique.
+             * @example accounts
+             */
+            slug: string;
+            /** Format: uuid */
+            parent_id?: string | null;
+            description?: string | null;
+            /** @default 0 */
+            sort_order?: number;
+        };
+        /** @description The fields to change; at least one. Moving a category under itself or one of its descendants is a `422`. */
+        KbCategoryUpdate: {
+            name?: string;
+            slug?: string;
+            /** Format: uuid */
+            parent_id?: string | null;
+            description?: string | null;
+            sort_order?: number;
+        };
+        /**
+         * @description Where an article is in its life: `draft` (staff only), `published` (everyone), `archived` (staff only,
+         *     kept for reference). Moves go through `POST …/publish` and `POST …/archive`.
+         * @example published
+         * @enum {string}
+         */
+        KbArticleStatus: "draft" | "published" | "archived";
+        /**
+         * @description `manual`: written by a person; `generated_from_ticket`: drafted from a resolved ticket (`source_ticket_id`).
+         * @example manual
+         * @enum {string}
+         */
+        KbArticleSource: "manual" | "generated_from_ticket";
+        /** @description An article as lists show it: everything but the body. */
+        KbArticleSummary: {
+            /**
+             * Format: uuid
+             * @example 1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f
+             */
+            readonly id: string;
+            /** @example reset-your-password */
+            slug: string;
+            /** @example Reset your password */
+            title: string;
+            /** @example How to get back into your account when you forgot the password. */
+            summary: string | null;
+            /** Format: uuid */
+            category_id: string | null;
+            /**
+             * @description Free keywords.
+             * @example [
+             *       "password",
+             *       "login"
+             *     ]
+             */
+            tags: string[];
+            status: components["schemas"]["KbArticleStatus"];
+            source: components["schemas"]["KbArticleSource"];
+            /**
+             * Format: uuid
+             * @description The ticket the article was drafted from.
+             */
+            source_ticket_id: string | null;
+            /**
+             * Format: uuid
+             * @description Who wrote it; `null` once that account is deleted.
+             */
+            readonly author_id: string | null;
+            /**
+             * @description The content version: +1 on every change of title, summary or body (also the `ETag`).
+             * @example 3
+             */
+            readonly version: number;
+            /** @description Reads of the published article. */
+            readonly view_count: number;
+            readonly helpful_votes: number;
+            readonly unhelpful_votes: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            /**
+             * Format: date-time
+             * @description The last edit or status change; views and votes do not count.
+             */
+            readonly updated_at: string;
+            /**
+             * Format: date-time
+             * @description When it was last published.
+             */
+            readonly published_at: string | null;
+            /** Format: date-time */
+            readonly archived_at: string | null;
+        };
+        KbArticlePage: {
+            data: components["schemas"]["KbArticleSummary"][];
+            /** @description The cursor of the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        KbArticleCreate: {
+            /** @example Reset your password */
+            title: string;
+            /**
+             * @description Unique.
+             * @example reset-your-password
+             */
+            slug: string;
+            summary?: string | null;
+            /** @description The article text (Markdown); not only spaces. */
+            body: string;
+            /** Format: uuid */
+            category_id?: string | null;
+            /** @default [] */
+            tags?: string[];
+            /**
+             * @description `published` publishes at once; otherwise the article starts as a draft only staff see.
+             * @default draft
+             * @enum {string}
+             */
+            status?: "draft" | "published";
+            /**
+             * Format: uuid
+             * @description A ticket you can see that the article was drafted from; sets `source` to `generated_from_ticket`.
+             */
+            source_ticket_id?: string | null;
+        };
+        /** @description A knowledge-base article. Customers see published articles only. */
+        KbArticle: {
+            /**
+             * Format: uuid
+             * @example 1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f
+             */
+            readonly id: string;
+            /** @example reset-your-password */
+            slug: string;
+            /** @example Reset your password */
+            title: string;
+            /** @example How to get back into your account when you forgot the password. */
+            summary: string | null;
+            /** @description The article text (Markdown). */
+            body: string;
+            /** Format: uuid */
+            category_id: string | null;
+            /**
+             * @description Free keywords.
+             * @example [
+             *       "password",
+             *       "login"
+             *     ]
+             */
+            tags: string[];
+            status: components["schemas"]["KbArticleStatus"];
+            source: components["schemas"]["KbArticleSource"];
+            /**
+             * Format: uuid
+             * @description The ticket the article was drafted from.
+             */
+            source_ticket_id: string | null;
+            /**
+             * Format: uuid
+             * @description Who wrote it; `null` once that account is deleted.
+             */
+            readonly author_id: string | null;
+            /**
+             * @description The content version: +1 on every change of title, summary or body (also the `ETag`).
+             * @example 3
+             */
+            readonly version: number;
+            /** @description Reads of the published article. */
+            readonly view_count: number;
+            readonly helpful_votes: number;
+            readonly unhelpful_votes: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            /**
+             * Format: date-time
+             * @description The last edit or status change; views and votes do not count.
+             */
+            readonly updated_at: string;
+            /**
+             * Format: date-time
+             * @description When it was last published.
+             */
+            readonly published_at: string | null;
+            /** Format: date-time */
+            readonly archived_at: string | null;
+        };
+        /** @description The fields to change; at least one. A change of title, summary or body creates a new version. The status changes through `POST …/publish` and `POST …/archive`. */
+        KbArticleUpdate: {
+            title?: string;
+            slug?: string;
+            summary?: string | null;
+            body?: string;
+            /** Format: uuid */
+            category_id?: string | null;
+            tags?: string[];
+        };
+        /** @description One kept version of an article's content, written by the database on every content change. */
+        KbArticleVersion: {
+            /** Format: uuid */
+            readonly id: string;
+            /** Format: uuid */
+            readonly article_id: string;
+            /** @example 2 */
+            version: number;
+            /** @example Reset your password */
+            title: string;
+            summary: string | null;
+            body: string;
+            /**
+             * Format: uuid
+             * @description Who made this version; `null` when unknown or the account is deleted.
+             */
+            changed_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        KbArticleVersionPage: {
+            data: components["schemas"]["KbArticleVersion"][];
+            /** @description The cursor of the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        /** @description A reader's verdict on an article: one per reader and article. */
+        KbArticleFeedback: {
+            /** Format: uuid */
+            readonly id: string;
+            /** Format: uuid */
+            readonly article_id: string;
+            /** Format: uuid */
+            readonly user_id: string;
+            /** @example true */
+            helpful: boolean;
+            /** @example Step 3 saved my day. */
+            comment: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        KbArticleFeedbackPage: {
+            data: components["schemas"]["KbArticleFeedback"][];
+            /** @description The cursor of the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        /** @description Your verdict. Sending it again replaces your earlier verdict and comment. */
+        KbArticleFeedbackCreate: {
+            /** @example true */
+            helpful: boolean;
+            /** @example Step 3 saved my day. */
+            comment?: string | null;
+        };
+        /** @description One article matching a search, with how well it matches and where. */
+        KbSearchResult: {
+            article: components["schemas"]["KbArticleSummary"];
+            /**
+             * @description Relevance; higher is better. A match in the title weighs more than one in the summary, which weighs more than one in the body.
+             * @example 0.6079271
+             */
+            rank: number;
+            /**
+             * @description An excerpt of the summary and body around the matches. It is HTML-escaped text in which the matched words are wrapped in `<mark>` elements, so it is safe to insert as HTML.
+             * @example Open <mark>Settings</mark> and choose <mark>Reset</mark> &amp; confirm …
+             */
+            snippet: string;
+        };
+        KbSearchPage: {
+            /** @description Best match first. */
+            data: components["schemas"]["KbSearchResult"][];
+            /** @description The cursor of the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @description `waiting` until an agent accepts it, then `active`; `ended` by either participant (from waiting or active). An ended session never changes again.
+         * @example active
+         * @enum {string}
+         */
+        ChatSessionStatus: "waiting" | "active" | "ended";
+        /** @description A live chat between a customer and, once one accepts it, an agent. */
+        ChatSession: {
+            /**
+             * Format: uuid
+             * @example 0b6f6a3e-51c4-4f0e-8d0a-6d2f4b1e9c21
+             */
+            readonly id: string;
+            /**
+             * Format: uuid
+             * @description The customer who opened the session.
+             */
+            readonly customer_id: string;
+            /**
+             * Format: uuid
+             * @description The agent who accepted it; `null` while waiting.
+             */
+            readonly agent_id: string | null;
+            /**
+             * Format: uuid
+             * @description The ticket the chat is about, when one is linked.
+             */
+            readonly ticket_id: string | null;
+            /** @example Cannot log in to the VPN */
+            subject: string | null;
+            status: components["schemas"]["ChatSessionStatus"];
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            /**
+             * Format: date-time
+             * @description When an agent accepted it.
+             */
+            readonly started_at: string | null;
+            /**
+             * Format: date-time
+             * @description When it ended; set exactly when `status` is `ended`.
+             */
+            readonly ended_at: string | null;
+        };
+        ChatSessionPage: {
+            data: components["schemas"]["ChatSession"][];
+            /** @description The cursor of the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        ChatSessionCreate: {
+            /**
+             * @description What the customer wants to talk about, shown to agents in the queue.
+             * @example Cannot log in to the VPN
+             */
+            subject?: string | null;
+        };
+        /** @description One message of a chat session. */
+        ChatMessage: {
+            /**
+             * Format: uuid
+             * @example 5d3c1a2b-7e8f-4a6b-9c0d-1e2f3a4b5c6d
+             */
+            readonly id: string;
+            /** Format: uuid */
+            readonly session_id: string;
+            /**
+             * Format: uuid
+             * @description Who wrote it; `null` once their account is deleted.
+             */
+            readonly sender_id: string | null;
+            /** @example Have you tried reconnecting? */
+            body: string;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        ChatMessagePage: {
+            data: components["schemas"]["ChatMessage"][];
+            /** @description The cursor of the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        ChatMessageCreate: {
+            /**
+             * @description The text; not blank.
+             * @example Have you tried reconnecting?
+             */
+            body: string;
+        };
+        /**
+         * @description What a search result is.
+         * @example ticket
+         * @enum {string}
+         */
+        SearchResultType: "ticket" | "comment" | "article";
+        /** @description One match of a global search. */
+        SearchResult: {
+            type: components["schemas"]["SearchResultType"];
+            /**
+             * Format: uuid
+             * @description The id of the ticket, comment or article.
+             * @example 6f1d2c1e-8a1b-4c8e-9b0a-2f4a0c3d5e6f
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The ticket the match belongs to: the ticket itself, or the ticket of a comment; `null` for articles.
+             */
+            ticket_id: string | null;
+            /**
+             * @description The ticket's title, the commented ticket's title, or the article's title. Plain text.
+             * @example VPN drops every hour
+             */
+            title: string;
+            /**
+             * @description A short extract of the matching text (ticket description, comment body or article body) with the
+             *     matched words wrapped in `<mark>…</mark>`. Everything else is HTML-escaped, so the snippet is safe to
+             *     insert as HTML as it is. When only the title matched, the beginning of the text, unmarked
+             *     (empty when the text is).
+             * @example The <mark>VPN</mark> disconnects every hour since the update &amp; has to be restarted.
+             */
+            snippet: string;
+            /**
+             * @description Relevance (PostgreSQL `ts_rank`; title words weigh more than body words). Higher is better; comparable across types only roughly.
+             * @example 0.6079
+             */
+            rank: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        SearchResultPage: {
+            /** @description Best match first. */
+            data: components["schemas"]["SearchResult"][];
+            /** @description The cursor of the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        /** @description How many of the tickets are in each status; every status is present, zero included. */
+        TicketStatsByStatus: {
+            new: number;
+            open: number;
+            in_progress: number;
+            pending: number;
+            resolved: number;
+            closed: number;
+        };
+        /** @description How many of the tickets have each priority; every priority is present, zero included. */
+        TicketStatsByPriority: {
+            urgent: number;
+            high: number;
+            medium: number;
+            low: number;
+        };
+        /** @description Customer satisfaction ratings (1–5) given on the tickets. */
+        TicketStatsCsat: {
+            /**
+             * @description The mean rating, to two decimals; `null` without ratings.
+             * @example 4.25
+             */
+            average: number | null;
+            /** @description How many tickets were rated. */
+            responses: number;
+        };
+        /**
+         * @description Aggregate numbers over the tickets the caller can see (row-level security decides, exactly as for
+         *     `GET /v1/tickets`) that match the filters. A customer gets the numbers of their own tickets.
+         */
+        TicketStats: {
+            /** @example 42 */
+            total: number;
+            by_status: components["schemas"]["TicketStatsByStatus"];
+            by_priority: components["schemas"]["TicketStatsByPriority"];
+            /**
+             * @description Tickets not yet resolved or closed (`new`, `open`, `in_progress`, `pending`).
+             * @example 17
+             */
+            open: number;
+            /**
+             * @description Open tickets (as above) whose SLA is breached (`sla_breached_at` set) or whose resolution due time has passed.
+             * @example 3
+             */
+            overdue: number;
+            /**
+             * @description Tickets with an open escalation (`escalation_level` above 0).
+             * @example 2
+             */
+            escalated: number;
+            /**
+             * @description Mean minutes from creation to the first response, over the tickets that have one, to one decimal; `null` when none has.
+             * @example 42.5
+             */
+            avg_first_response_minutes: number | null;
+            /**
+             * @description Mean minutes from creation to resolution, over the tickets currently resolved or closed after a resolution, to one decimal; `null` when none is.
+             * @example 1260
+             */
+            avg_resolution_minutes: number | null;
+            csat: components["schemas"]["TicketStatsCsat"];
+        };
+        /**
+         * @description What happened. Written by the server's authentication code and by database triggers (role changes); never by clients.
+         * @example login_failed
+         * @enum {string}
+         */
+        AuditLogEventType: "login" | "logout" | "login_failed" | "token_refreshed" | "refresh_token_reuse" | "password_change" | "password_reset_request" | "password_reset_complete" | "email_verification" | "account_locked" | "account_unlocked" | "role_changed" | "profile_updated" | "mfa_enabled" | "mfa_disabled" | "api_key_created" | "api_key_revoked" | "user_invited" | "invitation_accepted";
+        /**
+         * @description How the event ended: `success`, `failure` (for example a wrong password), `blocked` (refused by a lockout or a policy) or `warning`.
+         * @example failure
+         * @enum {string}
+         */
+        AuditLogStatus: "success" | "failure" | "blocked" | "warning";
+        /** @description One entry of the append-only security audit log. Entries are never changed or deleted. */
+        AuditLog: {
+            /**
+             * Format: uuid
+             * @example 8e2b5c4d-3f1a-4b6c-9d7e-0a1b2c3d4e5f
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The account the event is about (the one logging in, whose role changed…). Kept after the account is deleted; `null` when no account is known (a login with an unknown email).
+             */
+            user_id: string | null;
+            /**
+             * Format: uuid
+             * @description Who caused it, when that is someone else than `user_id` or known at all (an admin changing a role).
+             */
+            actor_id: string | null;
+            event_type: components["schemas"]["AuditLogEventType"];
+            status: components["schemas"]["AuditLogStatus"];
+            /** @example role changed from customer to agent */
+            message: string | null;
+            /**
+             * @description The client address the server saw (proxy headers are not trusted).
+             * @example 203.0.113.7
+             */
+            ip_address: string | null;
+            /** @example Mozilla/5.0 (X11; Linux x86_64) */
+            user_agent: string | null;
+            /** @description What the event concerned, when not the account itself. */
+            resource: string | null;
+            /**
+             * @description Details that depend on the event type (`old_role`, `new_role`, …).
+             * @example {
+             *       "old_role": "customer",
+             *       "new_role": "agent"
+             *     }
+             */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            created_at: string;
+        };
+        AuditLogPage: {
+            /** @description Newest first. */
+            data: components["schemas"]["AuditLog"][];
+            /** @description The cursor of the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * Format: uri
+         * @description Where events are POSTed: an absolute `http` or `https` URL, without user name or password in it (the URL is shown to every admin; authenticate deliveries with the signature instead).
+         * @example https://hooks.example.com/ticketflow
+         */
+        WebhookUrl: string;
+        /**
+         * @description An event type a webhook subscribes to: an exact type, or `<resource>.*` for every type of a resource.
+         *     These are the types the database writes to its event outbox.
+         * @example ticket.created
+         * @enum {string}
+         */
+        WebhookEventType: "ticket.created" | "ticket.updated" | "ticket.deleted" | "ticket.tagged" | "ticket.untagged" | "comment.created" | "comment.updated" | "comment.deleted" | "attachment.created" | "escalation.created" | "escalation.updated" | "feedback.created" | "feedback.updated" | "kb_article.created" | "kb_article.updated" | "notification.created" | "chat.session_created" | "chat.session_updated" | "chat.message_created" | "ticket.*" | "comment.*" | "attachment.*" | "escalation.*" | "feedback.*" | "kb_article.*" | "notification.*" | "chat.*";
+        /**
+         * @description A subscription that receives events over HTTP. Its signing secret is shown once, when it is created,
+         *     and never again.
+         *
+         *     **Delivery.** Every event the subscription matches is sent as `POST <url>` with a JSON body, the
+         *     *event envelope*:
+         *
+         *     ```json
+         *     {
+         *       "id": "1042",
+         *       "type": "comment.created",
+         *       "created_at": "2025-01-31T09:30:00.000Z",
+         *       "actor_id": "6f1d2c1e-8a1b-4c8e-9b0a-2f4a0c3d5e6f",
+         *       "ticket_id": "3f0c8f5e-2d6b-4d8e-9a51-7b1f0e2c4a10",
+         *       "chat_session_id": null,
+         *       "user_id": null,
+         *       "is_internal": false,
+         *       "data": { "comment_id": "5d3c1a2b-7e8f-4a6b-9c0d-1e2f3a4b5c6d", "is_internal": false }
+         *     }
+         *     ```
+         *
+         *     `id` is the event's position in the outbox (a string of digits, increasing; the same id as in
+         *     `GET /v1/events`, so a receiver can drop duplicates), `type` one of the event types, `data` the
+         *     type's payload, and `is_internal` tells events about internal matters (internal notes, escalations),
+         *     which customers never see, from public ones. Each request carries a `Ticketflow-Signature` header:
+         *     `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" keyed with the webhook's secret>`.
+         *     Receivers should recompute it over the raw body, compare in constant time, and refuse timestamps
+         *     more than five minutes old. Any 2xx answer acknowledges the event; others are retried with backoff.
+         */
+        Webhook: {
+            /**
+             * Format: uuid
+             * @example 2c9e7a1b-4d3f-4e5a-8b6c-7d8e9f0a1b2c
+             */
+            readonly id: string;
+            url: components["schemas"]["WebhookUrl"];
+            /** @example Mirror tickets into the on-call tool */
+            description: string | null;
+            /**
+             * @description The event types delivered; empty means every type.
+             * @example [
+             *       "ticket.created",
+             *       "comment.*"
+             *     ]
+             */
+            event_types: components["schemas"]["WebhookEventType"][];
+            /** @description Inactive webhooks keep their settings but receive nothing. */
+            is_active: boolean;
+            /**
+             * Format: uuid
+             * @description The admin who created it; `null` once their account is deleted.
+             */
+            readonly created_by: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        WebhookPage: {
+            /** @description Newest first. */
+            data: components["schemas"]["Webhook"][];
+            /** @description The cursor of the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        WebhookCreate: {
+            url: components["schemas"]["WebhookUrl"];
+            description?: string | null;
+            /**
+             * @description The event types to deliver; empty or absent means every type.
+             * @default []
+             */
+            event_types?: components["schemas"]["WebhookEventType"][];
+            /** @default true */
+            is_active?: boolean;
+        };
+        /** @description A new webhook, with its signing secret. Store the secret now; no later response contains it. */
+        WebhookCreated: {
+            /**
+             * Format: uuid
+             * @example 2c9e7a1b-4d3f-4e5a-8b6c-7d8e9f0a1b2c
+             */
+            readonly id: string;
+            url: components["schemas"]["WebhookUrl"];
+            description: string | null;
+            event_types: components["schemas"]["WebhookEventType"][];
+            is_active: boolean;
+            /** Format: uuid */
+            readonly created_by: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            /**
+             * @description The HMAC-SHA256 key deliveries are signed with (see `Webhook`). Shown only in this response.
+             * @example hS3v0sQ8mJ1Zb7Kq2Xy5Wc9Rt4Lp6Nd0Ge3Fa8Ui1Oo
+             */
+            readonly secret: string;
+        };
+        /** @description The fields to change; at least one. The secret cannot be changed or read. */
+        WebhookUpdate: {
+            url?: components["schemas"]["WebhookUrl"];
+            description?: string | null;
+            event_types?: components["schemas"]["WebhookEventType"][];
+            is_active?: boolean;
+        };
+        /**
+         * @description The kind of change an event reports, as `<resource>.<change>`. These are every type the database
+         *     writes to its event outbox; each one's `data` is described by its variant of `Event`.
+         *     - `ticket.created`, `ticket.updated`, `ticket.deleted`: a ticket was opened, changed (any field,
+         *       its status included) or deleted. `ticket.updated` about internal fields only (SLA, effort,
+         *       routing) is internal.
+         *     - `ticket.tagged`, `ticket.untagged`: a tag was put on or taken off a ticket (internal).
+         *     - `comment.created`, `comment.updated`, `comment.deleted`: a reply or internal note was added,
+         *       edited or deleted; events about internal notes are internal.
+         *     - `attachment.created`: a file was added to a ticket or a comment.
+         *     - `escalation.created`, `escalation.updated`: a ticket was escalated, or an escalation moved on
+         *       (internal).
+         *     - `feedback.created`, `feedback.updated`: the requester rated a resolved ticket, or changed the rating.
+         *     - `kb_article.created`, `kb_article.updated`: a knowledge-base article was written, edited or changed
+         *       status; only published articles' events reach customers.
+         *     - `notification.created`: a notification for the caller was created.
+         *     - `chat.session_created`, `chat.session_updated`, `chat.message_created`: a chat session was opened
+         *       or changed (accepted, ended), or a message was sent in it.
+         * @example comment.created
+         * @enum {string}
+         */
+        EventType: "ticket.created" | "ticket.updated" | "ticket.deleted" | "ticket.tagged" | "ticket.untagged" | "comment.created" | "comment.updated" | "comment.deleted" | "attachment.created" | "escalation.created" | "escalation.updated" | "feedback.created" | "feedback.updated" | "kb_article.created" | "kb_article.updated" | "notification.created" | "chat.session_created" | "chat.session_updated" | "chat.message_created";
+        /**
+         * @description The fields every event has, whatever its type. `data` says what changed; its shape depends on
+         *     `type` (see the variants of `Event`). Events carry ids, not copies of the rows: fetch the resource
+         *     to see its current state.
+         */
+        EventEnvelope: {
+            /**
+             * Format: int64
+             * @description The event's id, also sent as the SSE `id` field. Send the last one you received as `Last-Event-ID`
+             *     to resume the stream right after it. Ids are unique and grow over time, but a stream may deliver a
+             *     lower id after a higher one when their transactions commit in the other order.
+             * @example 4711
+             */
+            id: number;
+            type: components["schemas"]["EventType"];
+            /**
+             * Format: uuid
+             * @description The ticket the event is about; `null` for events about no ticket (chat, knowledge base, notifications).
+             * @example 9b2f6a8e-3c1d-4e5f-8a7b-1c2d3e4f5a6b
+             */
+            ticket_id: string | null;
+            /**
+             * Format: uuid
+             * @description The chat session the event is about; `null` for every other event.
+             * @example null
+             */
+            chat_session_id: string | null;
+            /**
+             * Format: uuid
+             * @description The user who made the change; `null` when the system made it (scheduled jobs such as the SLA scan).
+             * @example 2c4e6a8b-1d3f-4a5b-9c7d-8e0f1a2b3c4d
+             */
+            actor_id: string | null;
+            /**
+             * Format: date-time
+             * @description When the change was made (the start of the transaction that made it).
+             * @example 2025-03-14T09:26:53.589Z
+             */
+            created_at: string;
+            /** @description What changed; the shape depends on `type`. */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        /** @description `ticket.created`: a ticket was opened. */
+        EventTicketCreated: components["schemas"]["EventEnvelope"] & {
+            /** @constant */
+            type: "ticket.created";
+            data: {
+                /** @example TKT-2025-00042 */
+                ticket_number: string;
+                status: components["schemas"]["TicketStatus"];
+                priority: components["schemas"]["TicketPriority"];
+                /** @description The ticket's version (its ETag) after the change. */
+                version: number;
+            };
+        };
+        /** @description `ticket.updated`: fields of a ticket changed; internal when only internal fields (SLA, effort, routing) did. */
+        EventTicketUpdated: components["schemas"]["EventEnvelope"] & {
+            /** @constant */
+            type: "ticket.updated";
+            data: {
+                /** @example TKT-2025-00042 */
+                ticket_number: string;
+                /**
+                 * @description The names of the ticket fields that changed, sorted.
+                 * @example [
+                 *       "assignee_id",
+                 *       "status"
+                 *     ]
+                 */
+                changes: string[];
+                status: components["schemas"]["TicketStatus"];
+                /** @description The ticket's version (its ETag) after the change. */
+                version: number;
+            };
+        };
+        /** @description `ticket.deleted`: a ticket was deleted (internal: only admins still see it). */
+        EventTicketDeleted: components["schemas"]["EventEnvelope"] & {
+            /** @constant */
+            type: "ticket.deleted";
+            data: {
+                /** @example TKT-2025-00042 */
+                ticket_number: string;
+            };
+        };
+        /** @description `ticket.tagged`, `ticket.untagged`: a tag was put on or taken off a ticket (internal). */
+        EventTicketTagged: components["schemas"]["EventEnvelope"] & {
+            /** @enum {string} */
+            type: "ticket.tagged" | "ticket.untagged";
+            data: {
+                /** Format: uuid */
+                tag_id: string;
+            };
+        };
+        /** @description `comment.created`, `comment.updated`: a reply or internal note was added or edited. A note made public is announced to everyone who can now see it. */
+        EventComment: components["schemas"]["EventEnvelope"] & {
+            /** @enum {string} */
+            type: "comment.created" | "comment.updated";
+            data: {
+                /** Format: uuid */
+                comment_id: string;
+                /** @description Whether the comment is an internal note (after the change). */
+                is_internal: boolean;
+            };
+        };
+        /** @description `comment.deleted`: a comment was deleted. */
+        EventCommentDeleted: components["schemas"]["EventEnvelope"] & {
+            /** @constant */
+            type: "comment.deleted";
+            data: {
+                /** Format: uuid */
+                comment_id: string;
+            };
+        };
+        /** @description `attachment.created`: a file was added to a ticket, or to one of its comments (internal when the comment is). */
+        EventAttachmentCreated: components["schemas"]["EventEnvelope"] & {
+            /** @constant */
+            type: "attachment.created";
+            data: {
+                /** Format: uuid */
+                attachment_id: string;
+                /**
+                 * Format: uuid
+                 * @description The comment the file belongs to; `null` for a file on the ticket itself.
+                 */
+                comment_id: string | null;
+            };
+        };
+        /** @description `escalation.created`, `escalation.updated`: a ticket was escalated, or an escalation was acknowledged, resolved or cancelled (internal). */
+        EventEscalation: components["schemas"]["EventEnvelope"] & {
+            /** @enum {string} */
+            type: "escalation.created" | "escalation.updated";
+            data: {
+                /** Format: uuid */
+                escalation_id: string;
+                status: components["schemas"]["EscalationStatus"];
+                escalation_level: number;
+            };
+        };
+        /** @description `feedback.created`, `feedback.updated`: the requester rated a resolved ticket, or changed the rating. */
+        EventFeedback: components["schemas"]["EventEnvelope"] & {
+            /** @enum {string} */
+            type: "feedback.created" | "feedback.updated";
+            data: {
+                /** Format: uuid */
+                feedback_id: string;
+                rating: number;
+            };
+        };
+        /** @description `kb_article.created`, `kb_article.updated`: a knowledge-base article was written, edited (a new version) or changed status. Internal unless the article is published. */
+        EventKbArticle: components["schemas"]["EventEnvelope"] & {
+            /** @enum {string} */
+            type: "kb_article.created" | "kb_article.updated";
+            data: {
+                /** Format: uuid */
+                article_id: string;
+                status: components["schemas"]["KbArticleStatus"];
+                version: number;
+            };
+        };
+        /** @description `notification.created`: a notification was created for the caller (admins see everyone's). */
+        EventNotificationCreated: components["schemas"]["EventEnvelope"] & {
+            /** @constant */
+            type: "notification.created";
+            data: {
+                /** Format: uuid */
+                notification_id: string;
+                type: components["schemas"]["NotificationType"];
+                /**
+                 * Format: uuid
+                 * @description The ticket the notification is about, if any.
+                 */
+                ticket_id: string | null;
+            };
+        };
+        /** @description `chat.session_created`, `chat.session_updated`: a chat session was opened, or changed (an agent accepted it, it ended). */
+        EventChatSession: components["schemas"]["EventEnvelope"] & {
+            /** @enum {string} */
+            type: "chat.session_created" | "chat.session_updated";
+            data: {
+                status: components["schemas"]["ChatSessionStatus"];
+                /**
+                 * Format: uuid
+                 * @description The agent handling the session; `null` while it waits.
+                 */
+                agent_id: string | null;
+            };
+        };
+        /** @description `chat.message_created`: a message was sent in a chat session. */
+        EventChatMessageCreated: components["schemas"]["EventEnvelope"] & {
+            /** @constant */
+            type: "chat.message_created";
+            data: {
+                /** Format: uuid */
+                message_id: string;
+                /**
+                 * Format: uuid
+                 * @description Who sent it; `null` once the sender's account is deleted.
+                 */
+                sender_id: string | null;
+            };
+        };
+        /**
+         * @description One event of the live stream (`GET /v1/events`), sent as the `data` of a Server-Sent Event whose
+         *     `event` field is the event's `type` and whose `id` field is its `id`. The envelope (`EventEnvelope`)
+         *     is the same for every type; `data` depends on `type`. An event is visible exactly when the row it is
+         *     about is visible to the caller: customers never receive events about internal notes, other
+         *     customers' tickets or unpublished articles.
+         * @example {
+         *       "id": 4711,
+         *       "type": "comment.created",
+         *       "ticket_id": "9b2f6a8e-3c1d-4e5f-8a7b-1c2d3e4f5a6b",
+         *       "chat_session_id": null,
+         *       "actor_id": "2c4e6a8b-1d3f-4a5b-9c7d-8e0f1a2b3c4d",
+         *       "created_at": "2025-03-14T09:26:53.589Z",
+         *       "data": {
+         *         "comment_id": "5d7f9b1c-2e4a-4c6e-8f0a-3b5d7f9b1c2e",
+         *         "is_internal": false
+         *       }
+         *     }
+         */
+        Event: components["schemas"]["EventTicketCreated"] | components["schemas"]["EventTicketUpdated"] | components["schemas"]["EventTicketDeleted"] | components["schemas"]["EventTicketTagged"] | components["schemas"]["EventComment"] | components["schemas"]["EventCommentDeleted"] | components["schemas"]["EventAttachmentCreated"] | components["schemas"]["EventEscalation"] | components["schemas"]["EventFeedback"] | components["schemas"]["EventKbArticle"] | components["schemas"]["EventNotificationCreated"] | components["schemas"]["EventChatSession"] | components["schemas"]["EventChatMessageCreated"];
         Health: {
             /** @constant */
             status: "ok";
@@ -1444,90 +4951,6 @@ export interface components {
                  *       "status": 400,
                  *       "detail": "title: Required",
                  *       "code": "validation_failed",
-                 *       "request_id": "01JC3ZK4Q3M2T1V8X7W6Y5Z4A3"
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description No valid credentials were sent (`unauthenticated`, `token_expired`). */
-        Unauthorized: {
-            headers: {
-                "X-Request-Id": components["headers"]["XRequestId"];
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "https://ticketflow.dev/problems/unauthenticated",
-                 *       "title": "Authentication required",
-                 *       "status": 401,
-                 *       "detail": "Send an access token or an API key as a Bearer token.",
-                 *       "code": "unauthenticated",
-                 *       "request_id": "01JC3ZK4Q3M2T1V8X7W6Y5Z4A3"
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description The caller may not do this (`forbidden`, `insufficient_scope`). */
-        Forbidden: {
-            headers: {
-                "X-Request-Id": components["headers"]["XRequestId"];
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "https://ticketflow.dev/problems/forbidden",
-                 *       "title": "Forbidden",
-                 *       "status": 403,
-                 *       "detail": "Only an admin may do this.",
-                 *       "code": "forbidden",
-                 *       "request_id": "01JC3ZK4Q3M2T1V8X7W6Y5Z4A3"
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description Too many requests (`rate_limited`). */
-        TooManyRequests: {
-            headers: {
-                "X-Request-Id": components["headers"]["XRequestId"];
-                "Retry-After": components["headers"]["RetryAfter"];
-                "RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                "RateLimit-Reset": components["headers"]["RateLimitReset"];
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "https://ticketflow.dev/problems/rate_limited",
-                 *       "title": "Too many requests",
-                 *       "status": 429,
-                 *       "detail": "Retry in 12 seconds.",
-                 *       "code": "rate_limited",
-                 *       "request_id": "01JC3ZK4Q3M2T1V8X7W6Y5Z4A3"
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description The change collides with existing data or the workflow (`conflict`, `invalid_transition`). */
-        Conflict: {
-            headers: {
-                "X-Request-Id": components["headers"]["XRequestId"];
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "https://ticketflow.dev/problems/invalid_transition",
-                 *       "title": "Invalid transition",
-                 *       "status": 409,
-                 *       "detail": "invalid status transition from new to resolved",
-                 *       "code": "invalid_transition",
                  *       "request_id": "01JC3ZK4Q3M2T1V8X7W6Y5Z4A3"
                  *     }
                  */
@@ -1574,6 +4997,90 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Too many requests (`rate_limited`). */
+        TooManyRequests: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                "Retry-After": components["headers"]["RetryAfter"];
+                "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://ticketflow.dev/problems/rate_limited",
+                 *       "title": "Too many requests",
+                 *       "status": 429,
+                 *       "detail": "Retry in 12 seconds.",
+                 *       "code": "rate_limited",
+                 *       "request_id": "01JC3ZK4Q3M2T1V8X7W6Y5Z4A3"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No valid credentials were sent (`unauthenticated`, `token_expired`). */
+        Unauthorized: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://ticketflow.dev/problems/unauthenticated",
+                 *       "title": "Authentication required",
+                 *       "status": 401,
+                 *       "detail": "Send an access token or an API key as a Bearer token.",
+                 *       "code": "unauthenticated",
+                 *       "request_id": "01JC3ZK4Q3M2T1V8X7W6Y5Z4A3"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The caller may not do this (`forbidden`, `insufficient_scope`). */
+        Forbidden: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://ticketflow.dev/problems/forbidden",
+                 *       "title": "Forbidden",
+                 *       "status": 403,
+                 *       "detail": "Only an admin may do this.",
+                 *       "code": "forbidden",
+                 *       "request_id": "01JC3ZK4Q3M2T1V8X7W6Y5Z4A3"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The change collides with existing data or the workflow (`conflict`, `invalid_transition`). */
+        Conflict: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://ticketflow.dev/problems/invalid_transition",
+                 *       "title": "Invalid transition",
+                 *       "status": 409,
+                 *       "detail": "invalid status transition from new to resolved",
+                 *       "code": "invalid_transition",
+                 *       "request_id": "01JC3ZK4Q3M2T1V8X7W6Y5Z4A3"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The input is well formed but cannot be applied (`unprocessable`, `idempotency_key_reused`). */
         Unprocessable: {
             headers: {
@@ -1614,6 +5121,26 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description `If-Match` does not match the resource's current version (`precondition_failed`). */
+        PreconditionFailed: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://ticketflow.dev/problems/precondition_failed",
+                 *       "title": "Precondition failed",
+                 *       "status": 412,
+                 *       "detail": "The ticket was changed by someone else: it is at version 4, not 3.",
+                 *       "code": "precondition_failed",
+                 *       "request_id": "01JC3ZK4Q3M2T1V8X7W6Y5Z4A3"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /** @description The page size. */
@@ -1626,8 +5153,44 @@ export interface components {
          *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
          */
         IdempotencyKey: string;
+        /** @description The user's id. */
+        UserId: string;
+        /** @description The invitation's id. */
+        InvitationId: string;
+        /** @description The API key's id (not the key itself). */
+        ApiKeyId: string;
+        /** @description The department's id. */
+        DepartmentId: string;
+        /** @description The team's id. */
+        TeamId: string;
         /** @description The category's id. */
         CategoryId: string;
+        /** @description The tag's id. */
+        TagId: string;
+        /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+        TicketId: string;
+        /** @description The `ETag` the caller last saw. When it no longer matches, the write is refused with `412`. */
+        IfMatch: string;
+        /** @description The comment's id. */
+        CommentId: string;
+        /** @description The attachment's id. */
+        AttachmentId: string;
+        /** @description The SLA policy's id. */
+        SlaPolicyId: string;
+        /** @description The escalation's id. */
+        EscalationId: string;
+        /** @description The notification's id. */
+        NotificationId: string;
+        /** @description The knowledge-base category's id. */
+        KbCategoryId: string;
+        /** @description The knowledge-base article's id. */
+        ArticleId: string;
+        /** @description The article's version number, counted from 1 (the first draft). */
+        ArticleVersion: number;
+        /** @description The chat session's id. */
+        ChatSessionId: string;
+        /** @description The webhook's id. */
+        WebhookId: string;
     };
     requestBodies: never;
     headers: {
@@ -1645,31 +5208,203 @@ export interface components {
         Location: string;
         /** @description `true` when this response is the stored response of an earlier request with the same `Idempotency-Key`. */
         IdempotentReplayed: "true";
+        /** @description The resource's version as a strong entity tag; send it as `If-Match` to make a write conditional. */
+        ETag: string;
     };
     pathItems: never;
 }
-export type Category = components['schemas']['Category'];
-export type CategoryPage = components['schemas']['CategoryPage'];
+export type AuthLogin = components['schemas']['AuthLogin'];
+export type UserRole = components['schemas']['UserRole'];
+export type User = components['schemas']['User'];
+export type AuthTokens = components['schemas']['AuthTokens'];
 export type ProblemCode = components['schemas']['ProblemCode'];
 export type FieldError = components['schemas']['FieldError'];
 export type Problem = components['schemas']['Problem'];
+export type AuthRefresh = components['schemas']['AuthRefresh'];
+export type AuthLogout = components['schemas']['AuthLogout'];
+export type PasswordResetRequest = components['schemas']['PasswordResetRequest'];
+export type PasswordResetAccepted = components['schemas']['PasswordResetAccepted'];
+export type PasswordResetConfirm = components['schemas']['PasswordResetConfirm'];
+export type PasswordChange = components['schemas']['PasswordChange'];
+export type UserProfileUpdate = components['schemas']['UserProfileUpdate'];
+export type UserPage = components['schemas']['UserPage'];
+export type UserCreate = components['schemas']['UserCreate'];
+export type UserUpdate = components['schemas']['UserUpdate'];
+export type InvitationStatus = components['schemas']['InvitationStatus'];
+export type Invitation = components['schemas']['Invitation'];
+export type InvitationPage = components['schemas']['InvitationPage'];
+export type InvitationCreate = components['schemas']['InvitationCreate'];
+export type InvitationCreated = components['schemas']['InvitationCreated'];
+export type InvitationAccept = components['schemas']['InvitationAccept'];
+export type ApiKeyScope = components['schemas']['ApiKeyScope'];
+export type ApiKey = components['schemas']['ApiKey'];
+export type ApiKeyPage = components['schemas']['ApiKeyPage'];
+export type ApiKeyCreate = components['schemas']['ApiKeyCreate'];
+export type ApiKeyCreated = components['schemas']['ApiKeyCreated'];
+export type Department = components['schemas']['Department'];
+export type DepartmentPage = components['schemas']['DepartmentPage'];
+export type DepartmentCreate = components['schemas']['DepartmentCreate'];
+export type DepartmentUpdate = components['schemas']['DepartmentUpdate'];
+export type Team = components['schemas']['Team'];
+export type TeamPage = components['schemas']['TeamPage'];
+export type TeamCreate = components['schemas']['TeamCreate'];
+export type TeamUpdate = components['schemas']['TeamUpdate'];
+export type TeamMemberRole = components['schemas']['TeamMemberRole'];
+export type TeamMember = components['schemas']['TeamMember'];
+export type TeamMemberPage = components['schemas']['TeamMemberPage'];
+export type TeamMemberPut = components['schemas']['TeamMemberPut'];
+export type Category = components['schemas']['Category'];
+export type CategoryPage = components['schemas']['CategoryPage'];
 export type CategoryCreate = components['schemas']['CategoryCreate'];
 export type CategoryUpdate = components['schemas']['CategoryUpdate'];
+export type Tag = components['schemas']['Tag'];
+export type TagPage = components['schemas']['TagPage'];
+export type TagCreate = components['schemas']['TagCreate'];
+export type TagUpdate = components['schemas']['TagUpdate'];
+export type CompanySettings = components['schemas']['CompanySettings'];
+export type CompanySettingsUpdate = components['schemas']['CompanySettingsUpdate'];
+export type TicketStatus = components['schemas']['TicketStatus'];
+export type TicketPriority = components['schemas']['TicketPriority'];
+export type ImpactLevel = components['schemas']['ImpactLevel'];
+export type Ticket = components['schemas']['Ticket'];
+export type TicketPage = components['schemas']['TicketPage'];
+export type TicketCreate = components['schemas']['TicketCreate'];
+export type TicketUpdate = components['schemas']['TicketUpdate'];
+export type TicketAssign = components['schemas']['TicketAssign'];
+export type TicketPend = components['schemas']['TicketPend'];
+export type TicketResolve = components['schemas']['TicketResolve'];
+export type TicketReopen = components['schemas']['TicketReopen'];
+export type TicketHistoryEntry = components['schemas']['TicketHistoryEntry'];
+export type TicketHistoryPage = components['schemas']['TicketHistoryPage'];
+export type Comment = components['schemas']['Comment'];
+export type CommentPage = components['schemas']['CommentPage'];
+export type CommentCreate = components['schemas']['CommentCreate'];
+export type CommentUpdate = components['schemas']['CommentUpdate'];
+export type Attachment = components['schemas']['Attachment'];
+export type AttachmentPage = components['schemas']['AttachmentPage'];
+export type AttachmentUpload = components['schemas']['AttachmentUpload'];
+export type Feedback = components['schemas']['Feedback'];
+export type FeedbackInput = components['schemas']['FeedbackInput'];
+export type FeedbackPage = components['schemas']['FeedbackPage'];
+export type SlaPolicy = components['schemas']['SlaPolicy'];
+export type SlaPolicyPage = components['schemas']['SlaPolicyPage'];
+export type SlaPolicyCreate = components['schemas']['SlaPolicyCreate'];
+export type SlaPolicyUpdate = components['schemas']['SlaPolicyUpdate'];
+export type SlaTargetStatus = components['schemas']['SlaTargetStatus'];
+export type SlaFirstResponse = components['schemas']['SlaFirstResponse'];
+export type SlaResolution = components['schemas']['SlaResolution'];
+export type SlaTicketState = components['schemas']['SlaTicketState'];
+export type EscalationStatus = components['schemas']['EscalationStatus'];
+export type EscalationType = components['schemas']['EscalationType'];
+export type Escalation = components['schemas']['Escalation'];
+export type EscalationPage = components['schemas']['EscalationPage'];
+export type EscalationResolve = components['schemas']['EscalationResolve'];
+export type EscalationCancel = components['schemas']['EscalationCancel'];
+export type EscalationCreate = components['schemas']['EscalationCreate'];
+export type NotificationType = components['schemas']['NotificationType'];
+export type NotificationChannel = components['schemas']['NotificationChannel'];
+export type NotificationPriority = components['schemas']['NotificationPriority'];
+export type NotificationStatus = components['schemas']['NotificationStatus'];
+export type Notification = components['schemas']['Notification'];
+export type NotificationPage = components['schemas']['NotificationPage'];
+export type NotificationReadAllResult = components['schemas']['NotificationReadAllResult'];
+export type NotificationChannelSettings = components['schemas']['NotificationChannelSettings'];
+export type NotificationPreferences = components['schemas']['NotificationPreferences'];
+export type NotificationChannelSettingsUpdate = components['schemas']['NotificationChannelSettingsUpdate'];
+export type NotificationPreferencesUpdate = components['schemas']['NotificationPreferencesUpdate'];
+export type KbCategory = components['schemas']['KbCategory'];
+export type KbCategoryPage = components['schemas']['KbCategoryPage'];
+export type KbCategoryCreate = components['schemas']['KbCategoryCreate'];
+export type KbCategoryUpdate = components['schemas']['KbCategoryUpdate'];
+export type KbArticleStatus = components['schemas']['KbArticleStatus'];
+export type KbArticleSource = components['schemas']['KbArticleSource'];
+export type KbArticleSummary = components['schemas']['KbArticleSummary'];
+export type KbArticlePage = components['schemas']['KbArticlePage'];
+export type KbArticleCreate = components['schemas']['KbArticleCreate'];
+export type KbArticle = components['schemas']['KbArticle'];
+export type KbArticleUpdate = components['schemas']['KbArticleUpdate'];
+export type KbArticleVersion = components['schemas']['KbArticleVersion'];
+export type KbArticleVersionPage = components['schemas']['KbArticleVersionPage'];
+export type KbArticleFeedback = components['schemas']['KbArticleFeedback'];
+export type KbArticleFeedbackPage = components['schemas']['KbArticleFeedbackPage'];
+export type KbArticleFeedbackCreate = components['schemas']['KbArticleFeedbackCreate'];
+export type KbSearchResult = components['schemas']['KbSearchResult'];
+export type KbSearchPage = components['schemas']['KbSearchPage'];
+export type ChatSessionStatus = components['schemas']['ChatSessionStatus'];
+export type ChatSession = components['schemas']['ChatSession'];
+export type ChatSessionPage = components['schemas']['ChatSessionPage'];
+export type ChatSessionCreate = components['schemas']['ChatSessionCreate'];
+export type ChatMessage = components['schemas']['ChatMessage'];
+export type ChatMessagePage = components['schemas']['ChatMessagePage'];
+export type ChatMessageCreate = components['schemas']['ChatMessageCreate'];
+export type SearchResultType = components['schemas']['SearchResultType'];
+export type SearchResult = components['schemas']['SearchResult'];
+export type SearchResultPage = components['schemas']['SearchResultPage'];
+export type TicketStatsByStatus = components['schemas']['TicketStatsByStatus'];
+export type TicketStatsByPriority = components['schemas']['TicketStatsByPriority'];
+export type TicketStatsCsat = components['schemas']['TicketStatsCsat'];
+export type TicketStats = components['schemas']['TicketStats'];
+export type AuditLogEventType = components['schemas']['AuditLogEventType'];
+export type AuditLogStatus = components['schemas']['AuditLogStatus'];
+export type AuditLog = components['schemas']['AuditLog'];
+export type AuditLogPage = components['schemas']['AuditLogPage'];
+export type WebhookUrl = components['schemas']['WebhookUrl'];
+export type WebhookEventType = components['schemas']['WebhookEventType'];
+export type Webhook = components['schemas']['Webhook'];
+export type WebhookPage = components['schemas']['WebhookPage'];
+export type WebhookCreate = components['schemas']['WebhookCreate'];
+export type WebhookCreated = components['schemas']['WebhookCreated'];
+export type WebhookUpdate = components['schemas']['WebhookUpdate'];
+export type EventType = components['schemas']['EventType'];
+export type EventEnvelope = components['schemas']['EventEnvelope'];
+export type EventTicketCreated = components['schemas']['EventTicketCreated'];
+export type EventTicketUpdated = components['schemas']['EventTicketUpdated'];
+export type EventTicketDeleted = components['schemas']['EventTicketDeleted'];
+export type EventTicketTagged = components['schemas']['EventTicketTagged'];
+export type EventComment = components['schemas']['EventComment'];
+export type EventCommentDeleted = components['schemas']['EventCommentDeleted'];
+export type EventAttachmentCreated = components['schemas']['EventAttachmentCreated'];
+export type EventEscalation = components['schemas']['EventEscalation'];
+export type EventFeedback = components['schemas']['EventFeedback'];
+export type EventKbArticle = components['schemas']['EventKbArticle'];
+export type EventNotificationCreated = components['schemas']['EventNotificationCreated'];
+export type EventChatSession = components['schemas']['EventChatSession'];
+export type EventChatMessageCreated = components['schemas']['EventChatMessageCreated'];
+export type Event = components['schemas']['Event'];
 export type Health = components['schemas']['Health'];
 export type Readiness = components['schemas']['Readiness'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
-export type ResponseUnauthorized = components['responses']['Unauthorized'];
-export type ResponseForbidden = components['responses']['Forbidden'];
-export type ResponseTooManyRequests = components['responses']['TooManyRequests'];
-export type ResponseConflict = components['responses']['Conflict'];
 export type ResponsePayloadTooLarge = components['responses']['PayloadTooLarge'];
 export type ResponseUnsupportedMediaType = components['responses']['UnsupportedMediaType'];
+export type ResponseTooManyRequests = components['responses']['TooManyRequests'];
+export type ResponseUnauthorized = components['responses']['Unauthorized'];
+export type ResponseForbidden = components['responses']['Forbidden'];
+export type ResponseConflict = components['responses']['Conflict'];
 export type ResponseUnprocessable = components['responses']['Unprocessable'];
 export type ResponseNotFound = components['responses']['NotFound'];
+export type ResponsePreconditionFailed = components['responses']['PreconditionFailed'];
 export type ParameterLimit = components['parameters']['Limit'];
 export type ParameterCursor = components['parameters']['Cursor'];
 export type ParameterIdempotencyKey = components['parameters']['IdempotencyKey'];
+export type ParameterUserId = components['parameters']['UserId'];
+export type ParameterInvitationId = components['parameters']['InvitationId'];
+export type ParameterApiKeyId = components['parameters']['ApiKeyId'];
+export type ParameterDepartmentId = components['parameters']['DepartmentId'];
+export type ParameterTeamId = components['parameters']['TeamId'];
 export type ParameterCategoryId = components['parameters']['CategoryId'];
+export type ParameterTagId = components['parameters']['TagId'];
+export type ParameterTicketId = components['parameters']['TicketId'];
+export type ParameterIfMatch = components['parameters']['IfMatch'];
+export type ParameterCommentId = components['parameters']['CommentId'];
+export type ParameterAttachmentId = components['parameters']['AttachmentId'];
+export type ParameterSlaPolicyId = components['parameters']['SlaPolicyId'];
+export type ParameterEscalationId = components['parameters']['EscalationId'];
+export type ParameterNotificationId = components['parameters']['NotificationId'];
+export type ParameterKbCategoryId = components['parameters']['KbCategoryId'];
+export type ParameterArticleId = components['parameters']['ArticleId'];
+export type ParameterArticleVersion = components['parameters']['ArticleVersion'];
+export type ParameterChatSessionId = components['parameters']['ChatSessionId'];
+export type ParameterWebhookId = components['parameters']['WebhookId'];
 export type HeaderXRequestId = components['headers']['XRequestId'];
 export type HeaderRetryAfter = components['headers']['RetryAfter'];
 export type HeaderRateLimitLimit = components['headers']['RateLimitLimit'];
@@ -1677,8 +5412,1326 @@ export type HeaderRateLimitRemaining = components['headers']['RateLimitRemaining
 export type HeaderRateLimitReset = components['headers']['RateLimitReset'];
 export type HeaderLocation = components['headers']['Location'];
 export type HeaderIdempotentReplayed = components['headers']['IdempotentReplayed'];
+export type HeaderETag = components['headers']['ETag'];
 export type $defs = Record<string, never>;
 export interface operations {
+    login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "ada@example.com",
+                 *       "password": "correct horse battery staple"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AuthLogin"];
+            };
+        };
+        responses: {
+            /** @description Logged in. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthTokens"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description The email and password do not open an account (`invalid_credentials`), whatever the reason. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://ticketflow.dev/problems/invalid_credentials",
+                     *       "title": "Invalid credentials",
+                     *       "status": 401,
+                     *       "detail": "The email or password is wrong, or the account cannot log in right now.",
+                     *       "code": "invalid_credentials",
+                     *       "request_id": "01JC3ZK4Q3M2T1V8X7W6Y5Z4A3"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    refreshTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "refresh_token": "5mQ0d2Jtq1rF4mD5bWc3R9xQmZkz8l1m1pO6vT0uYxA"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AuthRefresh"];
+            };
+        };
+        responses: {
+            /** @description A new token pair. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthTokens"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "refresh_token": "5mQ0d2Jtq1rF4mD5bWc3R9xQmZkz8l1m1pO6vT0uYxA"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AuthLogout"];
+            };
+        };
+        responses: {
+            /** @description The session is over. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    requestPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "ada@example.com"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PasswordResetRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted; if the account exists, the email is on its way. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordResetAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    confirmPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "Jx0c6Yqk2v9Xh3TzQm1bN8rW4pLs7aD5eF0gH2iK3jM",
+                 *       "new_password": "correct horse battery staple"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PasswordResetConfirm"];
+            };
+        };
+        responses: {
+            /** @description The password is changed. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description The reset token is unknown, used or expired (`unprocessable`). */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://ticketflow.dev/problems/unprocessable",
+                     *       "title": "Unprocessable",
+                     *       "status": 422,
+                     *       "detail": "This reset link is invalid, expired or already used; ask for a new one.",
+                     *       "code": "unprocessable",
+                     *       "request_id": "01JC3ZK4Q3M2T1V8X7W6Y5Z4A3",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "path": "token",
+                     *           "message": "is invalid, expired or already used"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "current_password": "correct horse battery staple",
+                 *       "new_password": "a much longer passphrase now"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description The password is changed. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getCurrentUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateCurrentUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "first_name": "Ada",
+                 *       "preferences": {
+                 *         "theme": "dark"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["UserProfileUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated caller. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only users with this role; repeat for several. */
+                role?: components["schemas"]["UserRole"][];
+                /** @description Only users of this department. */
+                department_id?: string;
+                /** @description Only active (`true`) or deactivated (`false`) users. */
+                is_active?: boolean;
+                /** @description Only users whose first name, last name, username or email contains this text (case-insensitive). */
+                q?: string;
+                /** @description `email` (A→Z), `-email` (Z→A), `created_at` (oldest first) or `-created_at` (newest first). */
+                sort?: "email" | "-email" | "created_at" | "-created_at";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of users. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "grace@example.com",
+                 *       "first_name": "Grace",
+                 *       "last_name": "Hopper",
+                 *       "role": "agent"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UserCreate"];
+            };
+        };
+        responses: {
+            /** @description The new user. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id. */
+                user_id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id. */
+                user_id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "role": "manager",
+                 *       "department_id": "9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UserUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated user. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listInvitations: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only invitations in this state. */
+                status?: components["schemas"]["InvitationStatus"];
+                /** @description Only invitations to this address (any case). */
+                email?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of invitations. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createInvitation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "grace@example.com",
+                 *       "role": "agent"
+                 *     }
+                 */
+                "application/json": components["schemas"]["InvitationCreate"];
+            };
+        };
+        responses: {
+            /** @description The invitation, with its token. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    acceptInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "Jx0c6Yqk2v9Xh3TzQm1bN8rW4pLs7aD5eF0gH2iK3jM",
+                 *       "password": "correct horse battery staple",
+                 *       "first_name": "Grace",
+                 *       "last_name": "Hopper"
+                 *     }
+                 */
+                "application/json": components["schemas"]["InvitationAccept"];
+            };
+        };
+        responses: {
+            /** @description The account is created and logged in. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthTokens"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description The invitation cannot be accepted (`unprocessable`): unknown, expired, cancelled or already accepted. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://ticketflow.dev/problems/unprocessable",
+                     *       "title": "Unprocessable",
+                     *       "status": 422,
+                     *       "detail": "This invitation has expired; ask for a new one.",
+                     *       "code": "unprocessable",
+                     *       "request_id": "01JC3ZK4Q3M2T1V8X7W6Y5Z4A3",
+                     *       "errors": [
+                     *         {
+                     *           "location": "body",
+                     *           "path": "token",
+                     *           "message": "has expired"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    cancelInvitation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The invitation's id. */
+                invitation_id: components["parameters"]["InvitationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cancelled invitation. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only keys acting as this user. */
+                user_id?: string;
+                /** @description Only revoked (`true`) or not revoked (`false`) keys. */
+                is_revoked?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of API keys. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Deploy bot",
+                 *       "scopes": [
+                 *         "tickets:write"
+                 *       ],
+                 *       "expires_at": "2026-12-31T23:59:59Z"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ApiKeyCreate"];
+            };
+        };
+        responses: {
+            /** @description The new key, with the key itself. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The API key's id (not the key itself). */
+                api_key_id: components["parameters"]["ApiKeyId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The API key. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The API key's id (not the key itself). */
+                api_key_id: components["parameters"]["ApiKeyId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listDepartments: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only active (`true`) or inactive (`false`) departments. */
+                is_active?: boolean;
+                /** @description Only departments whose name contains this text (case-insensitive). */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of departments. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepartmentPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createDepartment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Infrastructure",
+                 *       "description": "Servers, networks and the cloud accounts."
+                 *     }
+                 */
+                "application/json": components["schemas"]["DepartmentCreate"];
+            };
+        };
+        responses: {
+            /** @description The new department. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Department"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getDepartment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The department's id. */
+                department_id: components["parameters"]["DepartmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The department. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Department"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    deleteDepartment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The department's id. */
+                department_id: components["parameters"]["DepartmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateDepartment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The department's id. */
+                department_id: components["parameters"]["DepartmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "manager_id": "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
+                 *       "is_active": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["DepartmentUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated department. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Department"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listTeams: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only the teams of this department. */
+                department_id?: string;
+                /** @description Only active (`true`) or inactive (`false`) teams. */
+                is_active?: boolean;
+                /** @description Only teams whose name contains this text (case-insensitive). */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of teams. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createTeam: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Platform on-call",
+                 *       "department_id": "5b1f7a0e-3c2d-4e8f-9a6b-1d0c2e3f4a5b"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TeamCreate"];
+            };
+        };
+        responses: {
+            /** @description The new team. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Team"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The team's id. */
+                team_id: components["parameters"]["TeamId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The team. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Team"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    deleteTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The team's id. */
+                team_id: components["parameters"]["TeamId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The team's id. */
+                team_id: components["parameters"]["TeamId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "description": "Second line for database incidents.",
+                 *       "lead_id": "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TeamUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated team. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Team"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listTeamMembers: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only members with this role. */
+                role?: components["schemas"]["TeamMemberRole"];
+            };
+            header?: never;
+            path: {
+                /** @description The team's id. */
+                team_id: components["parameters"]["TeamId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of members. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamMemberPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getTeamMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The team's id. */
+                team_id: components["parameters"]["TeamId"];
+                /** @description The user's id. */
+                user_id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The membership. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamMember"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    addTeamMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The team's id. */
+                team_id: components["parameters"]["TeamId"];
+                /** @description The user's id. */
+                user_id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "role": "lead"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TeamMemberPut"];
+            };
+        };
+        responses: {
+            /** @description They were already a member; the membership with its role as now set. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamMember"];
+                };
+            };
+            /** @description The new membership. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamMember"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    removeTeamMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The team's id. */
+                team_id: components["parameters"]["TeamId"];
+                /** @description The user's id. */
+                user_id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     listCategories: {
         parameters: {
             query?: {
@@ -1857,6 +6910,3718 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listTags: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only tags whose name contains this text (case-insensitive). */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of tags. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createTag: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "vip",
+                 *       "color": "#d97706",
+                 *       "description": "Customers on the premium plan."
+                 *     }
+                 */
+                "application/json": components["schemas"]["TagCreate"];
+            };
+        };
+        responses: {
+            /** @description The new tag. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tag"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tag's id. */
+                tag_id: components["parameters"]["TagId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tag. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tag"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    deleteTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tag's id. */
+                tag_id: components["parameters"]["TagId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tag's id. */
+                tag_id: components["parameters"]["TagId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "color": "#dc2626"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TagUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated tag. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tag"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanySettings"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "company_name": "Acme Corp",
+                 *       "ticket_prefix": "ACME",
+                 *       "time_zone": "Europe/Berlin"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CompanySettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated settings. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanySettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listTickets: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description The order of the list; see the description. */
+                sort?: "-created_at" | "created_at" | "-updated_at" | "updated_at" | "priority" | "-priority" | "due" | "-due";
+                /**
+                 * @description Only tickets in one of these statuses. Repeat the parameter for several.
+                 * @example [
+                 *       "open",
+                 *       "in_progress"
+                 *     ]
+                 */
+                status?: components["schemas"]["TicketStatus"][];
+                /**
+                 * @description Only tickets of one of these priorities. Repeat the parameter for several.
+                 * @example [
+                 *       "urgent",
+                 *       "high"
+                 *     ]
+                 */
+                priority?: components["schemas"]["TicketPriority"][];
+                /** @description Only tickets assigned to this user, or `none` for unassigned tickets. */
+                assignee_id?: string | "none";
+                /** @description Only tickets requested by this user. */
+                requester_id?: string;
+                /** @description Only tickets of this team. */
+                team_id?: string;
+                /** @description Only tickets of this department. */
+                department_id?: string;
+                /** @description Only tickets in this category. */
+                category_id?: string;
+                /** @description Only tickets carrying one of these tags (tag ids). Repeat the parameter for several. Customers see no tags, so this filter finds nothing for them. */
+                tag?: string[];
+                /**
+                 * @description The ticket with this human number (case-insensitive), such as `TKT-2026-00042`.
+                 * @example TKT-2026-00042
+                 */
+                number?: string;
+                /** @description Only tickets created at or after this time. */
+                created_after?: string;
+                /** @description Only tickets created before this time. */
+                created_before?: string;
+                /** @description Only tickets changed at or after this time. */
+                updated_after?: string;
+                /** @description Only escalated tickets (`true`, escalation level above 0) or only those that are not (`false`). */
+                escalated?: boolean;
+                /**
+                 * @description Full-text search in the title and description, in web-search syntax: words, `"quoted phrases"`, `or`, and `-excluded` words.
+                 * @example vpn -wifi
+                 */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of tickets. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketCreate"];
+            };
+        };
+        responses: {
+            /** @description The new ticket. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ticket. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    deleteTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` the caller last saw. When it no longer matches, the write is refused with `412`. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` the caller last saw. When it no longer matches, the write is refused with `412`. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated ticket. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    assignTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` the caller last saw. When it no longer matches, the write is refused with `412`. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketAssign"];
+            };
+        };
+        responses: {
+            /** @description The updated ticket. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    startTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` the caller last saw. When it no longer matches, the write is refused with `412`. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The updated ticket. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    pendTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` the caller last saw. When it no longer matches, the write is refused with `412`. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "Waiting for the VPN client logs from the customer."
+                 *     }
+                 */
+                "application/json": components["schemas"]["TicketPend"];
+            };
+        };
+        responses: {
+            /** @description The updated ticket. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    resolveTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` the caller last saw. When it no longer matches, the write is refused with `412`. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "resolution_notes": "Rolled the VPN gateway back to 4.2.1; the drops stopped."
+                 *     }
+                 */
+                "application/json": components["schemas"]["TicketResolve"];
+            };
+        };
+        responses: {
+            /** @description The updated ticket. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    closeTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` the caller last saw. When it no longer matches, the write is refused with `412`. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The updated ticket. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    reopenTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` the caller last saw. When it no longer matches, the write is refused with `412`. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "The drops are back since this morning."
+                 *     }
+                 */
+                "application/json": components["schemas"]["TicketReopen"];
+            };
+        };
+        responses: {
+            /** @description The updated ticket. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    addTicketTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+                /** @description The tag's id. */
+                tag_id: components["parameters"]["TagId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ticket carries the tag. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    removeTicketTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+                /** @description The tag's id. */
+                tag_id: components["parameters"]["TagId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ticket does not carry the tag. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listTicketHistory: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of history entries. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketHistoryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listComments: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description `public` comments only, `internal` notes only, or `all` (the default) that the caller may see. */
+                visibility?: "public" | "internal" | "all";
+                /** @description Include deleted comments as tombstones (`body` is `null`). */
+                include_deleted?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of comments, oldest first. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createComment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentCreate"];
+            };
+        };
+        responses: {
+            /** @description The new comment. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+                /** @description The comment's id. */
+                comment_id: components["parameters"]["CommentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The comment. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    deleteComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+                /** @description The comment's id. */
+                comment_id: components["parameters"]["CommentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+                /** @description The comment's id. */
+                comment_id: components["parameters"]["CommentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "body": "The VPN gateway was restarted at 10:42 UTC; can you try again?"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CommentUpdate"];
+            };
+        };
+        responses: {
+            /** @description The edited comment. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listTicketAttachments: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Include deleted attachments and the attachments of deleted comments (shown to staff, and to the uploader). */
+                include_deleted?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of attachments, oldest first. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    uploadAttachment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        /** @description One file and an optional description, as `multipart/form-data`. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "file": "(the bytes of vpn-error.png)",
+                 *       "description": "Screenshot of the error dialog"
+                 *     }
+                 */
+                "multipart/form-data": components["schemas"]["AttachmentUpload"];
+            };
+        };
+        responses: {
+            /** @description The new attachment's metadata. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            /**
+             * @description The form is unusable: `malformed_multipart` (not valid multipart, no boundary), `missing_file`
+             *     (no file part named `file`), `unexpected_field` (another field, or a second file),
+             *     `invalid_file_name` (no usable file name), `description_too_long` (over 1000 characters),
+             *     `request_aborted` (the body ended early), or `validation_failed` (a path parameter).
+             */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://ticketflow.dev/problems/missing_file",
+                     *       "title": "No file was sent",
+                     *       "status": 400,
+                     *       "detail": "the form has no file field named \"file\"",
+                     *       "code": "missing_file",
+                     *       "request_id": "01JC3ZK4Q3M2T1V8X7W6Y5Z4A3"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The file is larger than 50 MiB (`payload_too_large`). The upload is cut off and nothing is kept. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://ticketflow.dev/problems/payload_too_large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "the file is larger than the limit of 52428800 bytes",
+                     *       "code": "payload_too_large",
+                     *       "request_id": "01JC3ZK4Q3M2T1V8X7W6Y5Z4A3"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `multipart/form-data` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://ticketflow.dev/problems/unsupported_media_type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "the request body must be multipart/form-data",
+                     *       "code": "unsupported_media_type",
+                     *       "request_id": "01JC3ZK4Q3M2T1V8X7W6Y5Z4A3"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The file cannot be accepted: `empty_file`, `mime_type_mismatch` (the bytes contradict the declared
+             *     type, such as a program sent as `image/png`), or `idempotency_key_reused`.
+             */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://ticketflow.dev/problems/mime_type_mismatch",
+                     *       "title": "The file does not match its declared type",
+                     *       "status": 422,
+                     *       "detail": "the file was declared as image/png, but the content is application/x-msdownload",
+                     *       "code": "mime_type_mismatch",
+                     *       "request_id": "01JC3ZK4Q3M2T1V8X7W6Y5Z4A3"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            /** @description An identical file being removed at the same moment collided with this upload (`unavailable`); retry it. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://ticketflow.dev/problems/unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The stored file was removed while this upload was saved; retry it.",
+                     *       "code": "unavailable",
+                     *       "request_id": "01JC3ZK4Q3M2T1V8X7W6Y5Z4A3"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCommentAttachments: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Include deleted attachments (shown to staff, and to the uploader). */
+                include_deleted?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+                /** @description The comment's id. */
+                comment_id: components["parameters"]["CommentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of attachments, oldest first. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    uploadCommentAttachment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+                /** @description The comment's id. */
+                comment_id: components["parameters"]["CommentId"];
+            };
+            cookie?: never;
+        };
+        /** @description One file and an optional description, as `multipart/form-data`. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "file": "(the bytes of vpn-error.png)",
+                 *       "description": "Screenshot of the error dialog"
+                 *     }
+                 */
+                "multipart/form-data": components["schemas"]["AttachmentUpload"];
+            };
+        };
+        responses: {
+            /** @description The new attachment's metadata. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            /**
+             * @description The form is unusable: `malformed_multipart` (not valid multipart, no boundary), `missing_file`
+             *     (no file part named `file`), `unexpected_field` (another field, or a second file),
+             *     `invalid_file_name` (no usable file name), `description_too_long` (over 1000 characters),
+             *     `request_aborted` (the body ended early), or `validation_failed` (a path parameter).
+             */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://ticketflow.dev/problems/missing_file",
+                     *       "title": "No file was sent",
+                     *       "status": 400,
+                     *       "detail": "the form has no file field named \"file\"",
+                     *       "code": "missing_file",
+                     *       "request_id": "01JC3ZK4Q3M2T1V8X7W6Y5Z4A3"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            /** @description The file is larger than 50 MiB (`payload_too_large`). The upload is cut off and nothing is kept. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://ticketflow.dev/problems/payload_too_large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "the file is larger than the limit of 52428800 bytes",
+                     *       "code": "payload_too_large",
+                     *       "request_id": "01JC3ZK4Q3M2T1V8X7W6Y5Z4A3"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `multipart/form-data` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://ticketflow.dev/problems/unsupported_media_type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "the request body must be multipart/form-data",
+                     *       "code": "unsupported_media_type",
+                     *       "request_id": "01JC3ZK4Q3M2T1V8X7W6Y5Z4A3"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The file cannot be accepted: `empty_file`, `mime_type_mismatch` (the bytes contradict the declared
+             *     type, such as a program sent as `image/png`), or `idempotency_key_reused`.
+             */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://ticketflow.dev/problems/mime_type_mismatch",
+                     *       "title": "The file does not match its declared type",
+                     *       "status": 422,
+                     *       "detail": "the file was declared as image/png, but the content is application/x-msdownload",
+                     *       "code": "mime_type_mismatch",
+                     *       "request_id": "01JC3ZK4Q3M2T1V8X7W6Y5Z4A3"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            /** @description An identical file being removed at the same moment collided with this upload (`unavailable`); retry it. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://ticketflow.dev/problems/unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The stored file was removed while this upload was saved; retry it.",
+                     *       "code": "unavailable",
+                     *       "request_id": "01JC3ZK4Q3M2T1V8X7W6Y5Z4A3"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The attachment's id. */
+                attachment_id: components["parameters"]["AttachmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attachment's metadata. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    deleteAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The attachment's id. */
+                attachment_id: components["parameters"]["AttachmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    downloadAttachment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` of a copy the caller already has; when it still matches, the answer is `304` without a body. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The attachment's id. */
+                attachment_id: components["parameters"]["AttachmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file's bytes. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description The SHA-256 of the bytes, quoted. */
+                    ETag: string;
+                    /** @description The size of the file in bytes. */
+                    "Content-Length": number;
+                    /** @description Always `attachment`, with the file name in `filename` (ASCII) and `filename*` (UTF-8, RFC 8187). */
+                    "Content-Disposition": string;
+                    /** @description Always `nosniff`. */
+                    "X-Content-Type-Options": "nosniff";
+                    /** @description Forbids everything, should a browser display the file anyway. */
+                    "Content-Security-Policy": string;
+                    /** @description Private to the caller, and revalidated on every use so a revoked permission takes effect. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": string;
+                };
+            };
+            /** @description The caller's copy (`If-None-Match`) is current. */
+            304: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description The SHA-256 of the bytes, quoted. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getTicketFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rating. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Feedback"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    rateTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "rating": 5,
+                 *       "comment": "Fixed within the hour. Thank you!"
+                 *     }
+                 */
+                "application/json": components["schemas"]["FeedbackInput"];
+            };
+        };
+        responses: {
+            /** @description The rating, replaced. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Feedback"];
+                };
+            };
+            /** @description The rating, created. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Feedback"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listFeedback: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only these ratings; repeat the parameter for several (`rating=1&rating=2`). */
+                rating?: number[];
+                /** @description Only the rating of this ticket. */
+                ticket_id?: string;
+                /** @description Only ratings created at or after this time. */
+                created_after?: string;
+                /** @description Only ratings created before this time. */
+                created_before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of ratings, newest first. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listSlaPolicies: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only policies for this priority; repeat for several. */
+                priority?: components["schemas"]["TicketPriority"][];
+                /** @description Only policies for this category (policies for every category are not included). */
+                category_id?: string;
+                /** @description Only active (`true`) or inactive (`false`) policies. */
+                is_active?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of SLA policies. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createSlaPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "P2 high (Berlin office)",
+                 *       "priority": "high",
+                 *       "response_time_minutes": 30,
+                 *       "resolution_time_minutes": 480,
+                 *       "escalation_threshold_minutes": 15,
+                 *       "business_hours_only": true,
+                 *       "business_start_hour": 8,
+                 *       "business_end_hour": 18,
+                 *       "time_zone": "Europe/Berlin",
+                 *       "effective_from": "2025-01-01"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SlaPolicyCreate"];
+            };
+        };
+        responses: {
+            /** @description The new policy. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicy"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getSlaPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The SLA policy's id. */
+                sla_policy_id: components["parameters"]["SlaPolicyId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicy"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    deleteSlaPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The SLA policy's id. */
+                sla_policy_id: components["parameters"]["SlaPolicyId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateSlaPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The SLA policy's id. */
+                sla_policy_id: components["parameters"]["SlaPolicyId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "resolution_time_minutes": 360,
+                 *       "effective_until": "2025-12-31"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SlaPolicyUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated policy. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicy"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getTicketSla: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ticket's SLA state. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ticket_id": "6f1d2c1e-8a1b-4c8e-9b0a-2f4a0c3d5e6f",
+                     *       "policy": {
+                     *         "id": "5b0e6c2a-9f1d-4e3b-8a7c-2d4f6a8b0c1e",
+                     *         "name": "P2 high",
+                     *         "description": null,
+                     *         "priority": "high",
+                     *         "category_id": null,
+                     *         "response_time_minutes": 30,
+                     *         "resolution_time_minutes": 480,
+                     *         "escalation_threshold_minutes": 15,
+                     *         "business_hours_only": false,
+                     *         "business_start_hour": 9,
+                     *         "business_end_hour": 17,
+                     *         "include_weekends": false,
+                     *         "time_zone": "UTC",
+                     *         "is_active": true,
+                     *         "effective_from": "2025-01-01",
+                     *         "effective_until": null,
+                     *         "created_at": "2025-01-01T08:00:00Z",
+                     *         "updated_at": "2025-01-01T08:00:00Z"
+                     *       },
+                     *       "first_response": {
+                     *         "status": "met",
+                     *         "target_minutes": 30,
+                     *         "due_at": "2025-03-04T09:30:00Z",
+                     *         "responded_at": "2025-03-04T09:12:00Z",
+                     *         "remaining_seconds": 1080,
+                     *         "breached": false
+                     *       },
+                     *       "resolution": {
+                     *         "status": "at_risk",
+                     *         "target_minutes": 480,
+                     *         "due_at": "2025-03-04T17:00:00Z",
+                     *         "resolved_at": null,
+                     *         "remaining_seconds": 600,
+                     *         "breached": false
+                     *       },
+                     *       "paused": false,
+                     *       "paused_seconds": 0,
+                     *       "breached_at": null,
+                     *       "computed_at": "2025-03-04T16:50:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SlaTicketState"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listEscalations: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only escalations in this status; repeat for several (`status=pending&status=acknowledged` for the open ones). */
+                status?: components["schemas"]["EscalationStatus"][];
+                /** @description Only escalations of this type; repeat for several. */
+                type?: components["schemas"]["EscalationType"][];
+                /** @description Only escalations at this level. */
+                level?: number;
+                /** @description Only escalations of this ticket. */
+                ticket_id?: string;
+                /** @description Only escalations handed to this user. */
+                to_user_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of escalations. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EscalationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getEscalation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The escalation's id. */
+                escalation_id: components["parameters"]["EscalationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The escalation. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Escalation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    acknowledgeEscalation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The escalation's id. */
+                escalation_id: components["parameters"]["EscalationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The escalation, changed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Escalation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    resolveEscalation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The escalation's id. */
+                escalation_id: components["parameters"]["EscalationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "resolution_notes": "Failed over to the standby database."
+                 *     }
+                 */
+                "application/json": components["schemas"]["EscalationResolve"];
+            };
+        };
+        responses: {
+            /** @description The escalation, changed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Escalation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    cancelEscalation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The escalation's id. */
+                escalation_id: components["parameters"]["EscalationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "Escalated by mistake."
+                 *     }
+                 */
+                "application/json": components["schemas"]["EscalationCancel"];
+            };
+        };
+        responses: {
+            /** @description The escalation, changed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Escalation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listTicketEscalations: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only escalations in this status; repeat for several. */
+                status?: components["schemas"]["EscalationStatus"][];
+            };
+            header?: never;
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the ticket's escalations. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EscalationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createEscalation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The ticket's id (a UUID, not its human number; look a number up with `GET /v1/tickets?number=`). */
+                ticket_id: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "The customer's production is down.",
+                 *       "to_user_id": "2c4e6a8b-0d1f-4a3b-9c5d-7e9f1a3b5c7d",
+                 *       "escalation_level": 2
+                 *     }
+                 */
+                "application/json": components["schemas"]["EscalationCreate"];
+            };
+        };
+        responses: {
+            /** @description The new escalation. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Escalation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description `true`: only unread notifications; `false`: only read ones. */
+                unread?: boolean;
+                /** @description Only notifications of this type; repeat for several. */
+                type?: components["schemas"]["NotificationType"][];
+                /** @description Only notifications on this channel; repeat for several (`channel=in_app` for an in-app inbox). */
+                channel?: components["schemas"]["NotificationChannel"][];
+                /** @description Only notifications about this ticket. */
+                ticket_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of notifications. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    markAllNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many notifications were marked read. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationReadAllResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's preferences. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "status_changed": {
+                 *         "email": false
+                 *       },
+                 *       "sla_breach": {
+                 *         "sms": true,
+                 *         "slack": true
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["NotificationPreferencesUpdate"];
+            };
+        };
+        responses: {
+            /** @description The preferences now in force. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    markNotificationRead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The notification's id. */
+                notification_id: components["parameters"]["NotificationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The notification, read. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listKbCategories: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only the children of this category, or `root` for the categories without a parent. */
+                parent_id?: string | "root";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of categories. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KbCategoryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createKbCategory: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Accounts and passwords",
+                 *       "slug": "accounts",
+                 *       "sort_order": 10
+                 *     }
+                 */
+                "application/json": components["schemas"]["KbCategoryCreate"];
+            };
+        };
+        responses: {
+            /** @description The new category. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KbCategory"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getKbCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The knowledge-base category's id. */
+                kb_category_id: components["parameters"]["KbCategoryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The category. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KbCategory"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    deleteKbCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The knowledge-base category's id. */
+                kb_category_id: components["parameters"]["KbCategoryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateKbCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The knowledge-base category's id. */
+                kb_category_id: components["parameters"]["KbCategoryId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "parent_id": null,
+                 *       "sort_order": 0
+                 *     }
+                 */
+                "application/json": components["schemas"]["KbCategoryUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated category. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KbCategory"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listArticles: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only articles in these statuses (repeat the parameter for several). */
+                status?: components["schemas"]["KbArticleStatus"][];
+                /** @description Only articles directly in this category. */
+                category_id?: string;
+                /** @description Only articles with this keyword (repeat the parameter to require several). */
+                tag?: string[];
+                /** @description Only articles matching this full-text query (web-search syntax: `"exact phrase"`, `-excluded`, `or`). */
+                q?: string;
+                /**
+                 * @description The order: `-updated_at` (default: last changed first), `updated_at`, `-published_at` (newest
+                 *     first; never-published articles last), `published_at`, `-helpful` (most helpful votes first),
+                 *     `helpful`. Ties are broken by id. Use `GET /v1/kb/search` for relevance order.
+                 */
+                sort?: "-updated_at" | "updated_at" | "-published_at" | "published_at" | "-helpful" | "helpful";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of articles. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KbArticlePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createArticle: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "title": "Reset your password",
+                 *       "slug": "reset-your-password",
+                 *       "summary": "How to get back into your account when you forgot the password.",
+                 *       "body": "Open the sign-in page, choose **Forgot password** and follow the link we email you.",
+                 *       "tags": [
+                 *         "password",
+                 *         "login"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["KbArticleCreate"];
+            };
+        };
+        responses: {
+            /** @description The new article, at version 1. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KbArticle"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getArticle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The knowledge-base article's id. */
+                article_id: components["parameters"]["ArticleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The article. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KbArticle"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    deleteArticle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The knowledge-base article's id. */
+                article_id: components["parameters"]["ArticleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateArticle: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` the caller last saw. When it no longer matches, the write is refused with `412`. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The knowledge-base article's id. */
+                article_id: components["parameters"]["ArticleId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "body": "Open the sign-in page, choose **Forgot password**, then check your spam folder too."
+                 *     }
+                 */
+                "application/json": components["schemas"]["KbArticleUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated article. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KbArticle"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    publishArticle: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The knowledge-base article's id. */
+                article_id: components["parameters"]["ArticleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The published article. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KbArticle"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    archiveArticle: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The knowledge-base article's id. */
+                article_id: components["parameters"]["ArticleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The archived article. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KbArticle"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listArticleVersions: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description The knowledge-base article's id. */
+                article_id: components["parameters"]["ArticleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of versions. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KbArticleVersionPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getArticleVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The knowledge-base article's id. */
+                article_id: components["parameters"]["ArticleId"];
+                /** @description The article's version number, counted from 1 (the first draft). */
+                version: components["parameters"]["ArticleVersion"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KbArticleVersion"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listArticleFeedback: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only helpful (`true`) or unhelpful (`false`) verdicts. */
+                helpful?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The knowledge-base article's id. */
+                article_id: components["parameters"]["ArticleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of feedback. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KbArticleFeedbackPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    submitArticleFeedback: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The knowledge-base article's id. */
+                article_id: components["parameters"]["ArticleId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "helpful": true,
+                 *       "comment": "Step 3 saved my day."
+                 *     }
+                 */
+                "application/json": components["schemas"]["KbArticleFeedbackCreate"];
+            };
+        };
+        responses: {
+            /** @description Your earlier feedback, replaced. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KbArticleFeedback"];
+                };
+            };
+            /** @description Your feedback, recorded. `Location` is the article's feedback list, which shows it. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KbArticleFeedback"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    searchArticles: {
+        parameters: {
+            query: {
+                /**
+                 * @description What to look for, in web-search syntax: words, `"exact phrase"`, `-excluded`, `or`.
+                 * @example reset password
+                 */
+                q: string;
+                /** @description Only articles directly in this category. */
+                category_id?: string;
+                /** @description Only articles in these statuses (repeat the parameter for several). */
+                status?: components["schemas"]["KbArticleStatus"][];
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of results. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KbSearchPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listChatSessions: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only sessions in this status; repeat the parameter for several (`?status=waiting&status=active`). */
+                status?: components["schemas"]["ChatSessionStatus"][];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of chat sessions. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatSessionPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createChatSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "subject": "Cannot log in to the VPN"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ChatSessionCreate"];
+            };
+        };
+        responses: {
+            /** @description The new session, waiting for an agent. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getChatSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The chat session's id. */
+                session_id: components["parameters"]["ChatSessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    acceptChatSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The chat session's id. */
+                session_id: components["parameters"]["ChatSessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session, now active. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    endChatSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The chat session's id. */
+                session_id: components["parameters"]["ChatSessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session, now ended. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listChatMessages: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description The chat session's id. */
+                session_id: components["parameters"]["ChatSessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of messages. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatMessagePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    postChatMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The chat session's id. */
+                session_id: components["parameters"]["ChatSessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "body": "Have you tried reconnecting?"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ChatMessageCreate"];
+            };
+        };
+        responses: {
+            /** @description The new message. Messages have no URL of their own, so there is no `Location`. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatMessage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    globalSearch: {
+        parameters: {
+            query: {
+                /**
+                 * @description What to look for. A query made only of stop words (`the`, `and`) matches nothing.
+                 * @example vpn disconnect
+                 */
+                q: string;
+                /**
+                 * @description Which sources to search, comma-separated; all three by default.
+                 * @example [
+                 *       "tickets",
+                 *       "comments"
+                 *     ]
+                 */
+                types?: ("tickets" | "comments" | "articles")[];
+                /** @description The page size. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of results, best match first. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResultPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getTicketStats: {
+        parameters: {
+            query?: {
+                /** @description Only tickets created at or after this time. */
+                created_after?: string;
+                /** @description Only tickets created before this time. */
+                created_before?: string;
+                /** @description Only tickets of this department. */
+                department_id?: string;
+                /** @description Only tickets of this team. */
+                team_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The numbers. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "total": 42,
+                     *       "by_status": {
+                     *         "new": 5,
+                     *         "open": 6,
+                     *         "in_progress": 4,
+                     *         "pending": 2,
+                     *         "resolved": 10,
+                     *         "closed": 15
+                     *       },
+                     *       "by_priority": {
+                     *         "urgent": 3,
+                     *         "high": 9,
+                     *         "medium": 20,
+                     *         "low": 10
+                     *       },
+                     *       "open": 17,
+                     *       "overdue": 3,
+                     *       "escalated": 2,
+                     *       "avg_first_response_minutes": 42.5,
+                     *       "avg_resolution_minutes": 1260,
+                     *       "csat": {
+                     *         "average": 4.25,
+                     *         "responses": 12
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TicketStats"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listAuditLogs: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only these event types; repeat the parameter for several (`?event_type=login&event_type=login_failed`). */
+                event_type?: components["schemas"]["AuditLogEventType"][];
+                /** @description Only events about this account. */
+                user_id?: string;
+                /** @description Only events that ended this way. */
+                status?: components["schemas"]["AuditLogStatus"];
+                /** @description Only events at or after this time. */
+                created_after?: string;
+                /** @description Only events before this time. */
+                created_before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of audit entries, newest first. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLogPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only active (`true`) or inactive (`false`) webhooks. */
+                is_active?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of webhooks. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://hooks.example.com/ticketflow",
+                 *       "description": "Mirror tickets into the on-call tool",
+                 *       "event_types": [
+                 *         "ticket.created",
+                 *         "comment.*"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookCreate"];
+            };
+        };
+        responses: {
+            /** @description The new webhook, with its secret. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook's id. */
+                webhook_id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The webhook. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook's id. */
+                webhook_id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook's id. */
+                webhook_id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "is_active": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated webhook. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only these event types: exact types or `<resource>.*`, comma-separated (or repeated). All types when absent.
+                 * @example [
+                 *       "ticket.*",
+                 *       "comment.created"
+                 *     ]
+                 */
+                types?: (components["schemas"]["EventType"] | ("ticket.*" | "comment.*" | "attachment.*" | "escalation.*" | "feedback.*" | "kb_article.*" | "notification.*" | "chat.*"))[];
+                /** @description Only the events about this ticket. */
+                ticket_id?: string;
+                /**
+                 * @description Resume after this event id, for clients that cannot send the `Last-Event-ID` header. `0` replays every event still kept.
+                 * @example 4711
+                 */
+                last_event_id?: string;
+            };
+            header?: {
+                /**
+                 * @description Resume after this event id (the `id` of the last event received). Takes precedence over `last_event_id`.
+                 * @example 4711
+                 */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description The event stream (`text/event-stream`). It stays open until the client disconnects or the server
+             *     ends it (see above). The schema is that of one event's `data`.
+             */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Always `no-cache`; a stream is never cached. */
+                    "Cache-Control"?: "no-cache";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["Event"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
         };
     };
