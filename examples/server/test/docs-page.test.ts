@@ -10,6 +10,7 @@ import { Hono } from 'hono';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCS_CSP, docsRoutes } from '../src/http/docs.js';
+import { loadOpenApiDocument } from '../src/openapi-document.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -160,5 +161,29 @@ describe('docs page in Chromium', () => {
     const outside = requested.filter((url) => !url.startsWith(`${origin}/`) && !/^(blob|data):/.test(url));
     expect(outside).toEqual([]);
     await page.close();
+  });
+
+  it('renders the real contract, every operation of it', { timeout: 90_000 }, async () => {
+    if (!browser) throw new Error(`Chromium did not start (is ${CHROMIUM} installed?)`);
+    const document = loadOpenApiDocument() as { paths: Record<string, Record<string, { summary?: string }>> };
+    const real = serve({ fetch: new Hono().route('/', docsRoutes(document)).fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((resolve) => (real.listening ? resolve() : real.once('listening', resolve)));
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    try {
+      await page.goto(`http://127.0.0.1:${(real.address() as AddressInfo).port}/docs`);
+      await page.getByRole('heading', { name: 'Stream live events (Server-Sent Events)' }).waitFor({ timeout: 60_000 });
+      const text = await page.locator('body').innerText();
+      const summaries = Object.values(document.paths).flatMap((item) =>
+        Object.values(item).flatMap((operation) => (typeof operation.summary === 'string' ? [operation.summary] : [])),
+      );
+      expect(summaries.length).toBeGreaterThan(100);
+      expect(summaries.filter((summary) => !text.includes(summary))).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+      await new Promise<void>((resolve) => real.close(() => resolve()));
+    }
   });
 });
