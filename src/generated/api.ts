@@ -339,7 +339,8 @@ export interface paths {
         /**
          * Create an API key
          * @description Agents, managers and admins create keys acting as themselves; admins also keys acting as
-         *     another user (a service account), with `user_id`. Customers cannot create keys (`403`). The
+         *     another user (a service account), with `user_id`. Customers cannot create keys (`403`), and
+         *     neither can API keys (`403`: a key that could mint keys would outlive its revocation). The
          *     answer carries the `key`, shown only this once. A key does what its user may, limited to its
          *     scopes. Audited as `api_key_created`. API keys need the `admin` scope.
          */

@@ -145,11 +145,14 @@ function v1Routes(deps: AppDeps) {
   // endpoints come first, then authentication, then the live stream (which opens its own short
   // transactions), then everything that runs in one transaction per request.
 
-  // Anonymous: limited per client address. /auth/me and /auth/password authenticate inside.
-  v1.use('/auth/*', rateLimit({ limit: limits.authRateLimit, windowSeconds: window, clock, keyOf: anonymousKey }));
-  // /auth/me and /auth/password carry a token: limited like any caller, by that token.
-  v1.use('/auth/*', rateLimit({ limit: limits.rateLimit, windowSeconds: window, clock, keyOf: bearerKey }));
-  v1.use('/invitations/accept', rateLimit({ limit: limits.authRateLimit, windowSeconds: window, clock, keyOf: anonymousKey }));
+  // Anonymous endpoints: limited per client address, whatever headers are sent (one bucket for all
+  // of them, so credential stuffing cannot spread across endpoints).
+  const perAddress = rateLimit({ limit: limits.authRateLimit, windowSeconds: window, clock, keyOf: addressKey });
+  for (const path of ANONYMOUS_PATHS) v1.use(path, perAddress);
+  // /auth/me and /auth/password authenticate inside: limited like any caller, by their token.
+  const perToken = rateLimit({ limit: limits.rateLimit, windowSeconds: window, clock, keyOf: bearerKey });
+  v1.use('/auth/me', perToken);
+  v1.use('/auth/password', perToken);
   v1.use('/auth/*', jsonBodyLimit(limits.maxJsonBytes));
   v1.use('/invitations/accept', jsonBodyLimit(limits.maxJsonBytes));
   v1.route('/auth', authRoutes(deps));
@@ -194,7 +197,16 @@ function v1Routes(deps: AppDeps) {
   return v1;
 }
 
-const anonymousKey = (c: Context<AppEnv>) => (c.req.header('authorization') ? undefined : `address:${clientAddress(c) ?? 'local'}`);
+const ANONYMOUS_PATHS = [
+  '/auth/login',
+  '/auth/refresh',
+  '/auth/logout',
+  '/auth/password-reset',
+  '/auth/password-reset/confirm',
+  '/invitations/accept',
+];
+
+const addressKey = (c: Context<AppEnv>) => `address:${clientAddress(c) ?? 'local'}`;
 
 const bearerKey = (c: Context<AppEnv>) => {
   const authorization = c.req.header('authorization');

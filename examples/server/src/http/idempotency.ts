@@ -37,7 +37,7 @@ export function idempotency(deps: Pick<AppDeps, 'auth'>): MiddlewareHandler<AppE
       ]);
     }
     const tx = c.get('tx');
-    const requestHash = await hashRequest(c.req.raw, c.req.path, () => c.req.text());
+    const requestHash = await hashRequest(c);
     // Claims the key, or waits for whoever holds it. An expired key is reclaimed.
     const claimed = await tx.query(
       `insert into idempotency_keys (key, method, path, request_hash)
@@ -93,10 +93,16 @@ async function replay(c: Parameters<MiddlewareHandler<AppEnv>>[0], box: SealedBo
 
 /**
  * What makes two requests "the same": method, path and body. Multipart uploads are not read here
- * (they are streamed to storage, never buffered), so they are identified by their length instead.
+ * (they are streamed to storage before this runs, never buffered), so they are identified by the
+ * digest of the received file and its description instead.
  */
-async function hashRequest(request: Request, path: string, text: () => Promise<string>): Promise<string> {
-  const type = request.headers.get('content-type') ?? '';
-  const body = type.startsWith('multipart/') ? `multipart:${request.headers.get('content-length') ?? '?'}` : await text();
-  return createHash('sha256').update(`${request.method} ${path}\n${body}`).digest('hex');
+async function hashRequest(c: Parameters<MiddlewareHandler<AppEnv>>[0]): Promise<string> {
+  const upload = c.get('upload');
+  const multipart = (c.req.header('content-type') ?? '').toLowerCase().startsWith('multipart/');
+  let body: string;
+  if (upload) body = `upload:${upload.sha256}:${upload.fileName}:${upload.mimeType}:${upload.description ?? ''}`;
+  // Multipart sent anywhere else is refused by its route; it must not be buffered here first.
+  else if (multipart) body = `multipart:${c.req.header('content-length') ?? '?'}`;
+  else body = await c.req.text();
+  return createHash('sha256').update(`${c.req.method} ${c.req.path}\n${body}`).digest('hex');
 }

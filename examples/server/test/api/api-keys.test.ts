@@ -79,6 +79,13 @@ describe.each(engines)('API keys over HTTP (%s)', (engine) => {
       expect(customer.status).toBe(403);
     });
 
+    it('refuses to let an API key create keys, so no key can outlive or outgrow itself', async () => {
+      const admin = await api.as('admin').post('/v1/api-keys', { name: 'admin tool', scopes: ['admin'] });
+      const minted = await api.withToken(admin.body.key).post('/v1/api-keys', { name: 'wider', scopes: ['tickets:write', 'admin'] });
+      expect(minted.status).toBe(403);
+      expect(minted.body.code).toBe('forbidden');
+    });
+
     it('answers bad input with 4xx problems', async () => {
       const cases: [unknown, string][] = [
         [{ scopes: ['tickets:read'] }, 'name'],

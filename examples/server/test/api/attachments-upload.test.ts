@@ -210,11 +210,12 @@ describe.each(engines)('uploading attachments over HTTP (%s)', (engine) => {
       expect(await rowsFor(ticket)).toHaveLength(1);
       expect(api.storage.keys().filter((key) => key.includes(first.body.sha256))).toHaveLength(1);
 
-      // Multipart requests are matched by length: other bytes of the same length replay the first
-      // response, and the bytes that came with the replay must not stay in storage.
+      // Uploads are matched by the digest of the file: other bytes (even of the same length) with
+      // the same key are another request, refused; the bytes that came with it do not stay.
       const lookalike = text(`ONCE ${ticket}`);
-      const replay = await upload('customer', ticketFiles(ticket), [{ bytes: lookalike, name: 'once.txt' }], {}, headers);
-      expect(replay.body.id).toBe(first.body.id);
+      const reused = await upload('customer', ticketFiles(ticket), [{ bytes: lookalike, name: 'once.txt' }], {}, headers);
+      expect(reused.status).toBe(422);
+      expect(reused.body.code).toBe('idempotency_key_reused');
       expect(await rowsFor(ticket)).toHaveLength(1);
       expect(api.storage.keys().filter((key) => key.includes(sha256(lookalike)))).toEqual([]);
     });

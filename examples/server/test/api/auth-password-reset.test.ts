@@ -202,13 +202,17 @@ describe.each(engines)('rate limits of the anonymous auth endpoints (%s)', (engi
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push((await api.anonymous().post('/v1/auth/password-reset', { email: 'a@b.co' })).status);
     expect(statuses).toEqual([202, 202, 202, 429]);
+    // One bucket for every anonymous endpoint, and a made-up Authorization header does not escape it.
     const limited = await api.anonymous().post('/v1/auth/login', { email: 'a@b.co', password: 'whatever' });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    const disguised = await api.withToken('junk').post('/v1/auth/login', { email: 'a@b.co', password: 'whatever' });
+    expect(disguised.status).toBe(429);
+    api.clock.advance(61);
     const accepts: number[] = [];
     for (let i = 0; i < 4; i++) {
       const body = { token: 'no-such-invitation', password: 'long enough password', first_name: 'A', last_name: 'B' };
-      accepts.push((await api.anonymous().post('/v1/invitations/accept', body)).status);
+      accepts.push((await api.withToken(`junk-${i}`).post('/v1/invitations/accept', body)).status);
     }
     expect(accepts).toEqual([422, 422, 422, 429]);
   });

@@ -84,6 +84,10 @@ export function apiKeyRoutes(deps: AppDeps) {
       return c.json(toPage(rows, query.limit, print, (row) => [row.created_key, row.id], toApiKey));
     })
     .post('/', async (c) => {
+      // A key that could mint keys would outlive its own revocation and widen its own scopes.
+      if (c.get('principal').via === 'api_key') {
+        throw new Problem(403, 'forbidden', 'API keys cannot create API keys; log in as a user to create one.');
+      }
       const body = await readJson(c, ApiKeyCreate);
       if (body.expires_at && new Date(body.expires_at) <= deps.clock.now()) {
         throw new Problem(400, 'validation_failed', 'expires_at: must be in the future', [
