@@ -136,11 +136,6 @@ $$;
 create trigger chat_sessions_guard before insert or update on chat_sessions
   for each row execute function app.chat_sessions_guard();
 
--- Global search over comment bodies -------------------------------------------------------------
--- (Added with GET /v1/search.) Comments had no full-text index. The search query repeats this
--- exact expression and predicate (deleted comments are never searched) so the planner can use it.
-create index comments_search_idx on comments using gin (to_tsvector('english', body)) where deleted_at is null;
-
 -- Knowledge base: reads and votes are not edits ---------------------------------------------------
 -- (Added with the knowledge-base API.) The view counter is bumped on reads and the vote counters by
 -- the feedback trigger; neither may move an article's updated_at, which lists sort by and which
@@ -205,8 +200,7 @@ alter table api_keys add constraint api_keys_scopes_check check (
 create index events_position_idx on events (tx_id, id);
 
 -- Full-text search under row-level security --------------------------------------------------------
--- (Added with GET /v1/search; replaces the comments_search_idx expression index above, which could
--- never serve a request.) PostgreSQL evaluates a policy's conditions before any condition of the
+-- (Added with GET /v1/search.) PostgreSQL evaluates a policy's conditions before any condition of the
 -- query that is not LEAKPROOF, and an index condition comes before everything, so under RLS no GIN
 -- index was ever used for `@@`: every search by a request scanned all the rows it could see, on
 -- tickets, comments and kb_articles alike. Two changes let the indexes serve:
@@ -227,7 +221,6 @@ begin
 end
 $$;
 
-drop index comments_search_idx;
 alter table comments add column search_vector tsvector generated always as (to_tsvector('english', body)) stored;
 -- Deleted comments are never searched; the search query repeats this predicate.
 create index comments_search_idx on comments using gin (search_vector) where deleted_at is null;
