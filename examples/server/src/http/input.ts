@@ -54,3 +54,13 @@ export function readQuery<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z
 export function readParams<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.output<S> {
   return parseInput('path', schema, c.req.param());
 }
+
+/**
+ * A body an operation may leave out entirely (`POST …/close`, `POST …/cancel` with or without a
+ * reason): an empty or blank body reads as `{}`; anything sent must still be valid JSON of the
+ * right type.
+ */
+export async function readOptionalJson<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.output<S>> {
+  if ((await c.req.text()).trim() === '') return parseInput('body', schema, {});
+  return readJson(c, schema);
+}

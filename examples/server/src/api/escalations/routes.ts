@@ -11,13 +11,12 @@ import { requireScope } from '../../auth/scopes.js';
 import type { AppDeps, AppEnv } from '../../context.js';
 import type { Queryable } from '../../db/database.js';
 import { conforms } from '../../http/contract.js';
-import { readJson, readParams, readQuery } from '../../http/input.js';
+import { readJson, readOptionalJson, readParams, readQuery } from '../../http/input.js';
 import { notFound, Problem } from '../../http/problem.js';
 import { refusal } from '../../http/refusal.js';
 import { id, oneOrMany, page } from '../../http/schemas.js';
 import { ESCALATION_COLUMNS, toEscalation, type Escalation, type EscalationRow } from './escalation-row.js';
 import { listEscalations } from './list-escalations.js';
-import { readOptionalJson } from './optional-json.js';
 
 const status = z.enum(['pending', 'acknowledged', 'resolved', 'cancelled']);
 const type = z.enum(['sla_breach', 'manual', 'complexity', 'multiple_reopens', 'critical_priority']);

@@ -27,7 +27,7 @@ import {
   type ArticleSummaryRow,
   type KbArticleStatus,
 } from './article-rows.js';
-import { expectedVersion } from './if-match.js';
+import { ifMatchVersions } from '../../http/if-match.js';
 
 const title = z.string().trim().min(1).max(255);
 const slug = z
@@ -197,7 +197,7 @@ export function articleRoutes() {
     })
     .patch('/:article_id', async (c) => {
       const { article_id } = readParams(c, Params);
-      const expected = expectedVersion(c);
+      const expected = ifMatchVersions(c);
       const input = await readJson(c, KbArticleUpdate);
       const tx = c.get('tx');
       // The version condition sits in the UPDATE itself, so a concurrent edit cannot slip in
@@ -210,7 +210,7 @@ export function articleRoutes() {
            body = coalesce($6, body),
            category_id = case when $7 then $8::uuid else category_id end,
            tags = coalesce($9::text[], tags)
-         where id = $1 and ($10::integer is null or version = $10)
+         where id = $1 and ($10::integer[] is null or version = any($10::integer[]))
          returning ${ARTICLE_COLUMNS}`,
         [
           article_id,
@@ -228,11 +228,11 @@ export function articleRoutes() {
       if (rows[0]) return articleResponse(c, rows[0]);
       const state = await articleState(tx, article_id);
       if (!state) throw notFound('article');
-      if (expected !== null && state.version !== expected) {
+      if (expected !== null && !expected.includes(state.version)) {
         throw new Problem(
           412,
           'precondition_failed',
-          `The article was changed by someone else: it is at version ${state.version}, not ${expected}.`,
+          `The article was changed by someone else: it is at version ${state.version}, not ${expected.join(' or ') || 'the one given'}.`,
         );
       }
       throw forbidden(EDITORS);

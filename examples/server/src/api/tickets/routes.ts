@@ -3,13 +3,12 @@
  * security: which tickets exist for them, and what they may change, is the database's answer.
  */
 import { Hono, type Context } from 'hono';
-import type { z } from 'zod';
 import { requireScope } from '../../auth/scopes.js';
 import type { AppDeps, AppEnv } from '../../context.js';
-import { parseInput, readJson, readParams, readQuery } from '../../http/input.js';
+import { readJson, readOptionalJson, readParams, readQuery } from '../../http/input.js';
 import { etag } from '../../http/serialize.js';
 import { listHistory } from './history.js';
-import { ifMatchVersions } from './if-match.js';
+import { ifMatchVersions } from '../../http/if-match.js';
 import { listTickets, ListQuery } from './list-query.js';
 import {
   HistoryQuery,
@@ -31,12 +30,6 @@ import { createTicket, deleteTicket, readTicket, updateTicket } from './writes.j
 /** A ticket with its version as the ETag. */
 const ticketResponse = (c: Context<AppEnv>, row: TicketRow, status: 200 | 201 = 200, headers: Record<string, string> = {}) =>
   c.json(toTicket(row), status, { ETag: etag(row.version), ...headers });
-
-/** A body that may be left out: an empty body reads as `{}`. */
-async function readOptionalJson<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.output<S>> {
-  if ((await c.req.text()).trim() === '') return parseInput('body', schema, {});
-  return readJson(c, schema);
-}
 
 export function ticketRoutes(_deps: AppDeps) {
   return new Hono<AppEnv>()

@@ -1,19 +1,19 @@
 /**
- * `If-Match` on ticket writes. A ticket's ETag is its version as a strong entity tag (`"3"`), so
- * the header names the versions a write may apply to. The check itself is part of the write's own
+ * `If-Match` on writes to versioned resources (tickets, KB articles). The ETag is the version as a
+ * strong entity tag (`"3"`), so the header names the versions a write may apply to. The check itself is part of the write's own
  * statement (`… and version = any($versions)`), never a read before it, so two writers holding the
  * same ETag cannot both succeed.
  */
 import type { Context } from 'hono';
-import type { AppEnv } from '../../context.js';
-import { Problem } from '../../http/problem.js';
+import type { AppEnv } from '../context.js';
+import { Problem } from './problem.js';
 
 /** A strong or weak entity tag; only strong ones can match (RFC 9110 §13.1.1). */
 const ENTITY_TAG = /^(W\/)?"(\d{1,9})"$/;
 
 /**
  * The versions the write may apply to, or `null` when any version will do (no header, or `*`,
- * which only asks that the ticket exists — the write finds that out itself). An empty list is
+ * which only asks that the resource exists — the write finds that out itself). An empty list is
  * possible (only weak tags) and matches nothing, as RFC 9110 says.
  */
 export function ifMatchVersions(c: Context<AppEnv>): number[] | null {
