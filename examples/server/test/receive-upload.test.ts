@@ -3,13 +3,9 @@
  * leaves storage exactly as it was — on both the memory and the local-disk storage.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { receiveUpload, UploadError, type UploadErrorCode } from '../src/attachments/receive-upload.js';
-import { localStorage, memoryStorage, type Storage } from '../src/storage.js';
-import { listFiles, readBytes } from './support/storage.js';
+import { readBytes, storageSubjects, type StorageSubject } from './support/storage.js';
 
 const URL = 'http://localhost/tickets/1/attachments';
 const BOUNDARY = 'ticketflow-test-boundary';
@@ -75,28 +71,10 @@ function lazyUpload({ fileBytes, chunkBytes, failAt }: { fileBytes: number; chun
   return { request, state };
 }
 
-interface Subject {
-  storage: Storage;
-  /** Everything in storage, including partial files on disk. */
-  keys(): Promise<string[]>;
-  cleanup(): Promise<void>;
-}
-
-const subjects: Record<string, () => Promise<Subject>> = {
-  memory: () => {
-    const storage = memoryStorage();
-    return Promise.resolve({ storage, keys: () => Promise.resolve(storage.keys().sort()), cleanup: () => Promise.resolve() });
-  },
-  local: async () => {
-    const root = await mkdtemp(join(tmpdir(), 'ticketflow-upload-'));
-    return { storage: localStorage(root), keys: () => listFiles(root), cleanup: () => rm(root, { recursive: true, force: true }) };
-  },
-};
-
-describe.each(Object.keys(subjects))('receiveUpload on %s storage', (kind) => {
-  let subject: Subject;
+describe.each(Object.keys(storageSubjects))('receiveUpload on %s storage', (kind) => {
+  let subject: StorageSubject;
   beforeEach(async () => {
-    subject = await subjects[kind]!();
+    subject = await storageSubjects[kind]!();
   });
   afterEach(() => subject.cleanup());
 

@@ -6,8 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bytesSource, localStorage, memoryStorage, type Storage } from '../src/storage.js';
-import { listFiles, readBytes } from './support/storage.js';
+import { bytesSource, localStorage, type Storage } from '../src/storage.js';
+import { listFiles, readBytes, storageSubjects, type StorageSubject } from './support/storage.js';
 
 const text = (value: string) => new TextEncoder().encode(value);
 
@@ -17,28 +17,12 @@ async function* failingSource(): AsyncIterable<Uint8Array> {
   throw new Error('client went away');
 }
 
-interface Subject {
-  storage: Storage;
-  keys(): Promise<string[]>;
-  cleanup(): Promise<void>;
-}
 
-const subjects: Record<string, () => Promise<Subject>> = {
-  memory: () => {
-    const storage = memoryStorage();
-    return Promise.resolve({ storage, keys: () => Promise.resolve(storage.keys().sort()), cleanup: () => Promise.resolve() });
-  },
-  local: async () => {
-    const root = await mkdtemp(join(tmpdir(), 'ticketflow-storage-'));
-    return { storage: localStorage(root), keys: () => listFiles(root), cleanup: () => rm(root, { recursive: true, force: true }) };
-  },
-};
-
-describe.each(Object.keys(subjects))('%s storage', (kind) => {
-  let subject: Subject;
+describe.each(Object.keys(storageSubjects))('%s storage', (kind) => {
+  let subject: StorageSubject;
   let storage: Storage;
   beforeEach(async () => {
-    subject = await subjects[kind]!();
+    subject = await storageSubjects[kind]!();
     storage = subject.storage;
   });
   afterEach(() => subject.cleanup());
