@@ -17,9 +17,9 @@ import { readParams, readQuery } from '../../http/input.js';
 import { decodeCursor, fingerprint, toPage } from '../../http/pagination.js';
 import { notFound, Problem } from '../../http/problem.js';
 import { flag, id, page } from '../../http/schemas.js';
-import { refusedAs } from '../comments/refused-as.js';
 import { requireVisibleTicket } from '../comments/visible-ticket.js';
 import { ATTACHMENT_SELECT, readAttachment, toAttachment, type AttachmentRow } from './attachment.js';
+import { forbiddenUnless } from '../../http/refusal.js';
 
 const Params = z.strictObject({ ticket_id: id, comment_id: id.optional() });
 
@@ -58,8 +58,8 @@ export function ticketAttachmentRoutes(deps: AppDeps) {
       const parent = await requireParent(tx, ticket_id, comment_id);
       if (parent.commentDeleted) throw new Problem(409, 'conflict', 'A deleted comment cannot take attachments.');
       await holdStoredObject(tx, upload.storageKey);
-      const { rows } = await tx
-        .query<{ id: string }>(
+      const { rows } = await forbiddenUnless(
+        tx.query<{ id: string }>(
           `insert into attachments (ticket_id, comment_id, file_name, mime_type, size_bytes, sha256, storage_key, storage_provider, description)
            values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
            returning id`,
@@ -74,8 +74,9 @@ export function ticketAttachmentRoutes(deps: AppDeps) {
             deps.storage.provider,
             upload.description,
           ],
-        )
-        .catch(refusedAs('Customers may attach files only to their own comments.'));
+        ),
+        'Customers may attach files only to their own comments.',
+      );
       // Held under the lock: from here on a concurrent cleanup waits for this row to commit.
       if (!(await deps.storage.exists(upload.storageKey))) {
         throw new Problem(503, 'unavailable', 'The stored file was removed while this upload was saved; retry it.', undefined, {

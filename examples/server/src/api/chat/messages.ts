@@ -7,13 +7,13 @@ import { z } from 'zod';
 import type { components } from '../../../../../src/generated/api.js';
 import type { AppEnv } from '../../context.js';
 import { conforms } from '../../http/contract.js';
-import { isDatabaseError } from '../../http/database-errors.js';
 import { readJson, readParams, readQuery } from '../../http/input.js';
 import { decodeCursor, fingerprint, toPage } from '../../http/pagination.js';
 import { forbidden, Problem } from '../../http/problem.js';
 import { page } from '../../http/schemas.js';
 import { iso } from '../../http/serialize.js';
 import { SessionParams, visibleStatus } from './sessions.js';
+import { isRlsRefusal } from '../../http/refusal.js';
 
 type ChatMessage = components['schemas']['ChatMessage'];
 
@@ -78,7 +78,7 @@ export function chatMessageRoutes() {
         return c.json(toChatMessage(rows[0]!), 201);
       } catch (error) {
         // The policy's refusal names no reason; the only one left here is not being a participant.
-        if (isDatabaseError(error) && error.code === '42501') throw forbidden('Only the participants of a chat session may write to it.');
+        if (isRlsRefusal(error)) throw forbidden('Only the participants of a chat session may write to it.');
         throw error;
       }
     });

@@ -16,8 +16,8 @@ import { decodeCursor, fingerprint, toPage } from '../../http/pagination.js';
 import { forbidden, notFound, Problem } from '../../http/problem.js';
 import { flag, id, page } from '../../http/schemas.js';
 import { COMMENT_COLUMNS, toComment, type CommentRow } from './comment.js';
-import { refusedAs } from './refused-as.js';
 import { requireVisibleTicket } from './visible-ticket.js';
+import { forbiddenUnless } from '../../http/refusal.js';
 
 const body = z
   .string()
@@ -71,12 +71,13 @@ export function commentRoutes(_deps: AppDeps) {
       const input = await readJson(c, CommentCreate);
       const tx = c.get('tx');
       await requireVisibleTicket(tx, ticket_id);
-      const { rows } = await tx
-        .query<CommentRow>(
+      const { rows } = await forbiddenUnless(
+        tx.query<CommentRow>(
           `insert into comments (ticket_id, body, is_internal) values ($1, $2, $3) returning ${COMMENT_COLUMNS}`,
           [ticket_id, input.body, input.is_internal ?? false],
-        )
-        .catch(refusedAs('Only staff may post internal notes.'));
+        ),
+        'Only staff may post internal notes.',
+      );
       const comment = toComment(rows[0]!);
       return c.json(comment, 201, { Location: `/v1/tickets/${ticket_id}/comments/${comment.id}` });
     })

@@ -16,6 +16,7 @@ import { forbidden, Problem } from '../../http/problem.js';
 import { id, oneOrMany, page, timestamp } from '../../http/schemas.js';
 import { requireVisibleTicket } from '../comments/visible-ticket.js';
 import { FEEDBACK_COLUMNS, toFeedback, type FeedbackRow } from './feedback.js';
+import { isRlsRefusal } from '../../http/refusal.js';
 
 const rating = z.number().int().min(1).max(5);
 
@@ -110,6 +111,6 @@ function ratingRefused(error: unknown): never {
     if (error.constraint === 'ticket_feedback_when_resolved') throw new Problem(409, 'invalid_transition', error.message);
   }
   // Row-level security: a rating that belongs to someone else.
-  if (isDatabaseError(error) && error.code === '42501') throw forbidden('Only the requester of a ticket may rate it.');
+  if (isRlsRefusal(error)) throw forbidden('Only the requester of a ticket may rate it.');
   throw error;
 }

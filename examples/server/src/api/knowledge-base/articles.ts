@@ -13,10 +13,9 @@ import { conforms } from '../../http/contract.js';
 import { readJson, readParams, readQuery } from '../../http/input.js';
 import { decodeCursor, fingerprint, toPage } from '../../http/pagination.js';
 import { forbidden, notFound, Problem } from '../../http/problem.js';
-import { refusal } from '../../http/refusal.js';
+import { forbiddenUnless, refusal } from '../../http/refusal.js';
 import { id, oneOrMany, page } from '../../http/schemas.js';
 import { etag } from '../../http/serialize.js';
-import { forbiddenUnless } from '../organisation/forbidden-write.js';
 import {
   ARTICLE_COLUMNS,
   articleState,

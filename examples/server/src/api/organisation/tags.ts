@@ -11,10 +11,9 @@ import { conforms } from '../../http/contract.js';
 import { readJson, readParams, readQuery } from '../../http/input.js';
 import { decodeCursor, fingerprint, toPage } from '../../http/pagination.js';
 import { notFound } from '../../http/problem.js';
-import { refusal } from '../../http/refusal.js';
+import { forbiddenUnless, refusal } from '../../http/refusal.js';
 import { id, page } from '../../http/schemas.js';
 import { iso } from '../../http/serialize.js';
-import { forbiddenUnless } from './forbidden-write.js';
 
 type Tag = components['schemas']['Tag'];
 

@@ -15,7 +15,7 @@ import { decodeCursor, fingerprint, toPage } from '../../http/pagination.js';
 import { forbidden, notFound, Problem } from '../../http/problem.js';
 import { id, page } from '../../http/schemas.js';
 import { iso } from '../../http/serialize.js';
-import { forbiddenUnless } from './forbidden-write.js';
+import { forbiddenUnless } from '../../http/refusal.js';
 
 type TeamMember = components['schemas']['TeamMember'];
 type TeamMemberRole = components['schemas']['TeamMemberRole'];
