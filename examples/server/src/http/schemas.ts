@@ -20,3 +20,7 @@ export const flag = z.enum(['true', 'false'], { error: 'must be true or false' }
 /** A filter that may be given once or repeated (`?status=open&status=pending`). */
 export const oneOrMany = <T extends z.ZodType>(item: T) =>
   z.union([item, z.array(item)]).transform((value) => (Array.isArray(value) ? value : [value]) as z.output<T>[]);
+
+/** A URL-friendly name: lower-case words joined by hyphens, as the database's checks require. */
+export const slugSchema = (max: number) =>
+  z.string().max(max).regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens');

@@ -14,7 +14,7 @@ import { readJson, readParams, readQuery } from '../../http/input.js';
 import { decodeCursor, fingerprint, toPage } from '../../http/pagination.js';
 import { forbidden, notFound, Problem } from '../../http/problem.js';
 import { forbiddenUnless, refusal } from '../../http/refusal.js';
-import { id, oneOrMany, page } from '../../http/schemas.js';
+import { id, oneOrMany, page, slugSchema } from '../../http/schemas.js';
 import { etag } from '../../http/serialize.js';
 import {
   ARTICLE_COLUMNS,
@@ -29,10 +29,7 @@ import {
 import { ifMatchVersions } from '../../http/if-match.js';
 
 const title = z.string().trim().min(1).max(255);
-const slug = z
-  .string()
-  .max(200)
-  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens');
+const slug = slugSchema(200);
 const summary = z.string().max(1000).nullable();
 // Not trimmed: leading and trailing whitespace can be meaningful in Markdown.
 const body = z

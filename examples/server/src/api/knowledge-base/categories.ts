@@ -13,7 +13,7 @@ import { readJson, readParams, readQuery } from '../../http/input.js';
 import { decodeCursor, fingerprint, toPage } from '../../http/pagination.js';
 import { notFound, Problem } from '../../http/problem.js';
 import { refusal } from '../../http/refusal.js';
-import { id, page } from '../../http/schemas.js';
+import { id, page, slugSchema } from '../../http/schemas.js';
 import { iso } from '../../http/serialize.js';
 
 type KbCategory = components['schemas']['KbCategory'];
@@ -43,10 +43,7 @@ const toKbCategory = (row: KbCategoryRow): KbCategory => ({
 });
 
 const name = z.string().trim().min(1).max(100);
-const slug = z
-  .string()
-  .max(100)
-  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens');
+const slug = slugSchema(100);
 const description = z.string().max(10_000).nullable();
 const sortOrder = z.int().min(-1_000_000).max(1_000_000);
 

@@ -12,7 +12,7 @@ import { readJson, readParams, readQuery } from '../../http/input.js';
 import { decodeCursor, fingerprint, toPage } from '../../http/pagination.js';
 import { notFound } from '../../http/problem.js';
 import { refusal } from '../../http/refusal.js';
-import { flag, id, page } from '../../http/schemas.js';
+import { flag, id, page, slugSchema } from '../../http/schemas.js';
 import { iso } from '../../http/serialize.js';
 
 type Category = components['schemas']['Category'];
@@ -39,7 +39,7 @@ const toCategory = (row: CategoryRow): Category => ({
   updated_at: iso(row.updated_at),
 });
 
-const slug = z.string().max(50).regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens');
+const slug = slugSchema(50);
 const name = z.string().trim().min(1).max(100);
 const description = z.string().max(10_000).nullable();
 
