@@ -2999,6 +2999,11 @@ export interface components {
             logo_url: string | null;
             /** Format: date-time */
             readonly updated_at: string;
+            /**
+             * @description How long an `urgent` ticket may stay unassigned before a `critical_priority` escalation opens.
+             * @example 30
+             */
+            critical_unassigned_minutes: number;
         };
         /** @description The settings to change; at least one. `logo_url` may be `null` to remove the logo. */
         CompanySettingsUpdate: {
@@ -3012,6 +3017,11 @@ export interface components {
              * @description An http(s) URL.
              */
             logo_url?: string | null;
+            /**
+             * @description How long an `urgent` ticket may stay unassigned before a `critical_priority` escalation opens.
+             * @example 30
+             */
+            critical_unassigned_minutes?: number;
         };
         /**
          * @description Where a ticket is in its workflow: new → open → in_progress ⇄ pending → resolved → closed; resolved or closed tickets can be reopened (back to open).
@@ -4571,7 +4581,7 @@ export interface components {
          * @example ticket.created
          * @enum {string}
          */
-        WebhookEventType: "ticket.created" | "ticket.updated" | "ticket.deleted" | "ticket.tagged" | "ticket.untagged" | "comment.created" | "comment.updated" | "comment.deleted" | "attachment.created" | "escalation.created" | "escalation.updated" | "feedback.created" | "feedback.updated" | "kb_article.created" | "kb_article.updated" | "notification.created" | "chat.session_created" | "chat.session_updated" | "chat.message_created" | "ticket.*" | "comment.*" | "attachment.*" | "escalation.*" | "feedback.*" | "kb_article.*" | "notification.*" | "chat.*";
+        WebhookEventType: "ticket.created" | "ticket.updated" | "ticket.deleted" | "ticket.tagged" | "ticket.untagged" | "comment.created" | "comment.updated" | "comment.deleted" | "attachment.created" | "escalation.created" | "escalation.updated" | "feedback.created" | "feedback.updated" | "kb_article.created" | "kb_article.updated" | "sla.warning" | "sla.breached" | "notification.created" | "chat.session_created" | "chat.session_updated" | "chat.message_created" | "ticket.*" | "comment.*" | "attachment.*" | "escalation.*" | "feedback.*" | "kb_article.*" | "sla.*" | "notification.*" | "chat.*";
         /**
          * @description A subscription that receives events over HTTP. Its signing secret is shown once, when it is created,
          *     and never again.
@@ -4692,13 +4702,15 @@ export interface components {
          *     - `feedback.created`, `feedback.updated`: the requester rated a resolved ticket, or changed the rating.
          *     - `kb_article.created`, `kb_article.updated`: a knowledge-base article was written, edited or changed
          *       status; only published articles' events reach customers.
+         *     - `sla.warning`, `sla.breached`: a ticket's first-response or resolution target is about to be
+         *       missed (its policy's `escalation_threshold_minutes` before the due time), or was missed (internal).
          *     - `notification.created`: a notification for the caller was created.
          *     - `chat.session_created`, `chat.session_updated`, `chat.message_created`: a chat session was opened
          *       or changed (accepted, ended), or a message was sent in it.
          * @example comment.created
          * @enum {string}
          */
-        EventType: "ticket.created" | "ticket.updated" | "ticket.deleted" | "ticket.tagged" | "ticket.untagged" | "comment.created" | "comment.updated" | "comment.deleted" | "attachment.created" | "escalation.created" | "escalation.updated" | "feedback.created" | "feedback.updated" | "kb_article.created" | "kb_article.updated" | "notification.created" | "chat.session_created" | "chat.session_updated" | "chat.message_created";
+        EventType: "ticket.created" | "ticket.updated" | "ticket.deleted" | "ticket.tagged" | "ticket.untagged" | "comment.created" | "comment.updated" | "comment.deleted" | "attachment.created" | "escalation.created" | "escalation.updated" | "feedback.created" | "feedback.updated" | "kb_article.created" | "kb_article.updated" | "sla.warning" | "sla.breached" | "notification.created" | "chat.session_created" | "chat.session_updated" | "chat.message_created";
         /**
          * @description The fields every event has, whatever its type. `data` says what changed; its shape depends on
          *     `type` (see the variants of `Event`). Events carry ids, not copies of the rows: fetch the resource
@@ -4828,7 +4840,10 @@ export interface components {
                 comment_id: string | null;
             };
         };
-        /** @description `escalation.created`, `escalation.updated`: a ticket was escalated, or an escalation was acknowledged, resolved or cancelled (internal). */
+        /**
+         * @description `escalation.created`, `escalation.updated`: a ticket was escalated, or an escalation was acknowledged,
+         *     resolved, cancelled or raised to a higher level (internal). A raise carries `previous_level`.
+         */
         EventEscalation: components["schemas"]["EventEnvelope"] & {
             /** @enum {string} */
             type: "escalation.created" | "escalation.updated";
@@ -4837,6 +4852,9 @@ export interface components {
                 escalation_id: string;
                 status: components["schemas"]["EscalationStatus"];
                 escalation_level: number;
+                escalation_type: components["schemas"]["EscalationType"];
+                /** @description Present when the update changed the level: the level the escalation had before. */
+                previous_level?: number;
             };
         };
         /** @description `feedback.created`, `feedback.updated`: the requester rated a resolved ticket, or changed the rating. */
@@ -4858,6 +4876,32 @@ export interface components {
                 article_id: string;
                 status: components["schemas"]["KbArticleStatus"];
                 version: number;
+            };
+        };
+        /**
+         * @description `sla.warning`: a target of the ticket's SLA will be missed within its policy's
+         *     `escalation_threshold_minutes` (business minutes when the policy counts business hours).
+         *     `sla.breached`: the target was missed. Both are internal, and each is sent once per target and ticket.
+         */
+        EventSla: components["schemas"]["EventEnvelope"] & {
+            /** @enum {string} */
+            type: "sla.warning" | "sla.breached";
+            data: {
+                /**
+                 * @description Which target.
+                 * @enum {string}
+                 */
+                target: "first_response" | "resolution";
+                /**
+                 * Format: date-time
+                 * @description When the target is (or was) due.
+                 */
+                due_at: string;
+                /**
+                 * Format: uuid
+                 * @description The SLA policy the target comes from.
+                 */
+                policy_id: string;
             };
         };
         /** @description `notification.created`: a notification was created for the caller (admins see everyone's). */
@@ -4921,7 +4965,7 @@ export interface components {
          *       }
          *     }
          */
-        Event: components["schemas"]["EventTicketCreated"] | components["schemas"]["EventTicketUpdated"] | components["schemas"]["EventTicketDeleted"] | components["schemas"]["EventTicketTagged"] | components["schemas"]["EventComment"] | components["schemas"]["EventCommentDeleted"] | components["schemas"]["EventAttachmentCreated"] | components["schemas"]["EventEscalation"] | components["schemas"]["EventFeedback"] | components["schemas"]["EventKbArticle"] | components["schemas"]["EventNotificationCreated"] | components["schemas"]["EventChatSession"] | components["schemas"]["EventChatMessageCreated"];
+        Event: components["schemas"]["EventTicketCreated"] | components["schemas"]["EventTicketUpdated"] | components["schemas"]["EventTicketDeleted"] | components["schemas"]["EventTicketTagged"] | components["schemas"]["EventComment"] | components["schemas"]["EventCommentDeleted"] | components["schemas"]["EventAttachmentCreated"] | components["schemas"]["EventEscalation"] | components["schemas"]["EventFeedback"] | components["schemas"]["EventKbArticle"] | components["schemas"]["EventSla"] | components["schemas"]["EventNotificationCreated"] | components["schemas"]["EventChatSession"] | components["schemas"]["EventChatMessageCreated"];
         Health: {
             /** @constant */
             status: "ok";
@@ -5368,6 +5412,7 @@ export type EventAttachmentCreated = components['schemas']['EventAttachmentCreat
 export type EventEscalation = components['schemas']['EventEscalation'];
 export type EventFeedback = components['schemas']['EventFeedback'];
 export type EventKbArticle = components['schemas']['EventKbArticle'];
+export type EventSla = components['schemas']['EventSla'];
 export type EventNotificationCreated = components['schemas']['EventNotificationCreated'];
 export type EventChatSession = components['schemas']['EventChatSession'];
 export type EventChatMessageCreated = components['schemas']['EventChatMessageCreated'];

@@ -7,7 +7,7 @@ export const EVENT_TYPES = [
   'ticket.created', 'ticket.updated', 'ticket.deleted', 'ticket.tagged', 'ticket.untagged',
   'comment.created', 'comment.updated', 'comment.deleted', 'attachment.created',
   'escalation.created', 'escalation.updated', 'feedback.created', 'feedback.updated',
-  'kb_article.created', 'kb_article.updated', 'notification.created',
+  'kb_article.created', 'kb_article.updated', 'sla.warning', 'sla.breached', 'notification.created',
   'chat.session_created', 'chat.session_updated', 'chat.message_created',
 ] as const satisfies readonly EventType[];
 

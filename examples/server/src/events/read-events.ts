@@ -50,6 +50,9 @@ export interface EventRow {
   ticket_id: string | null;
   chat_session_id: string | null;
   actor_id: string | null;
+  /** Set for events addressed to one user (their notifications). */
+  user_id: string | null;
+  is_internal: boolean;
   payload: Record<string, unknown>;
   created_at: Date;
 }
@@ -100,10 +103,10 @@ export async function readEvents(tx: Queryable, cursor: Cursor, filter: EventFil
   const { rows } = await tx.query<EventRow & { horizon: string; tx_id: string | null }>(
     `with horizon as materialized (select pg_snapshot_xmin(pg_current_snapshot()) as xmin)
      select h.xmin::text as horizon, e.id::text as id, e.tx_id::text as tx_id, e.type, e.ticket_id,
-            e.chat_session_id, e.actor_id, e.payload, e.created_at
+            e.chat_session_id, e.actor_id, e.user_id, e.is_internal, e.payload, e.created_at
        from horizon h
        left join lateral (
-         select e.id, e.tx_id, e.type, e.ticket_id, e.chat_session_id, e.actor_id, e.payload, e.created_at
+         select e.id, e.tx_id, e.type, e.ticket_id, e.chat_session_id, e.actor_id, e.user_id, e.is_internal, e.payload, e.created_at
            from events e
           where (e.tx_id, e.id) > ($1::xid8, $2::bigint)
             and e.tx_id < h.xmin

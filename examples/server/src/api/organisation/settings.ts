@@ -21,16 +21,18 @@ interface SettingsRow {
   ticket_prefix: string;
   time_zone: string;
   logo_url: string | null;
+  critical_unassigned_minutes: number;
   updated_at: Date;
 }
 
-const COLUMNS = 'company_name, ticket_prefix, time_zone, logo_url, updated_at';
+const COLUMNS = 'company_name, ticket_prefix, time_zone, logo_url, critical_unassigned_minutes, updated_at';
 
 const toSettings = (row: SettingsRow): CompanySettings => ({
   company_name: row.company_name,
   ticket_prefix: row.ticket_prefix,
   time_zone: row.time_zone,
   logo_url: row.logo_url,
+  critical_unassigned_minutes: row.critical_unassigned_minutes,
   updated_at: iso(row.updated_at),
 });
 
@@ -48,6 +50,7 @@ const SettingsUpdate = conforms<components['schemas']['CompanySettingsUpdate']>(
         .max(500)
         .nullable()
         .optional(),
+      critical_unassigned_minutes: z.int().min(1).max(10080).optional(),
     })
     .refine((value) => Object.keys(value).length > 0, 'must change at least one field'),
 );
@@ -69,9 +72,13 @@ export function settingsRoutes(_deps: AppDeps) {
              company_name = coalesce($1, company_name),
              ticket_prefix = coalesce($2, ticket_prefix),
              time_zone = coalesce($3, time_zone),
-             logo_url = case when $4 then $5 else logo_url end
+             logo_url = case when $4 then $5 else logo_url end,
+             critical_unassigned_minutes = coalesce($6, critical_unassigned_minutes)
            returning ${COLUMNS}`,
-          [body.company_name ?? null, body.ticket_prefix ?? null, body.time_zone ?? null, 'logo_url' in body, body.logo_url ?? null],
+          [
+            body.company_name ?? null, body.ticket_prefix ?? null, body.time_zone ?? null, 'logo_url' in body,
+            body.logo_url ?? null, body.critical_unassigned_minutes ?? null,
+          ],
         ));
       } catch (error) {
         if (isDatabaseError(error) && error.code === '23514' && error.constraint === 'company_settings_time_zone_check') {

@@ -13,12 +13,13 @@ export const WEBHOOK_EVENT_TYPES = Object.keys({
   'comment.created': 1, 'comment.updated': 1, 'comment.deleted': 1,
   'attachment.created': 1,
   'escalation.created': 1, 'escalation.updated': 1,
+  'sla.warning': 1, 'sla.breached': 1,
   'feedback.created': 1, 'feedback.updated': 1,
   'kb_article.created': 1, 'kb_article.updated': 1,
   'notification.created': 1,
   'chat.session_created': 1, 'chat.session_updated': 1, 'chat.message_created': 1,
   'ticket.*': 1, 'comment.*': 1, 'attachment.*': 1, 'escalation.*': 1, 'feedback.*': 1,
-  'kb_article.*': 1, 'notification.*': 1, 'chat.*': 1,
+  'kb_article.*': 1, 'sla.*': 1, 'notification.*': 1, 'chat.*': 1,
 } satisfies Record<WebhookEventType, 1>) as [WebhookEventType, ...WebhookEventType[]];
 
 export const eventTypes = z
