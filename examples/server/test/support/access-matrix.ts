@@ -368,6 +368,48 @@ export const ACCESS: TableAccess[] = [
     insert: { candidates: { hook: () => ({ url: 'https://hooks.example.com/new', secret: hex() }) }, allow: { admin: ['hook'] } },
   },
   {
+    table: 'webhook_deliveries',
+    select: { rows: ['hookDelivery'], allow: { admin: ['hookDelivery'] } },
+    update: { set: 'round_attempts = 0', rows: ['hookDelivery'], allow: { admin: ['hookDelivery'] } },
+    delete: nobody(['hookDelivery']),
+    insert: {
+      candidates: { forged: (w) => ({ webhook_id: w.ids.hook, event_id: 2, event_type: 'ticket.created', body: '{}', next_attempt_at: inFuture() }) },
+      allow: {},
+    },
+  },
+  {
+    table: 'webhook_delivery_attempts',
+    select: { rows: ['hookAttempt'], allow: { admin: ['hookAttempt'] } },
+    update: { set: 'status_code = 200', ...nobody(['hookAttempt']) },
+    delete: nobody(['hookAttempt']),
+    insert: {
+      candidates: { forged: (w) => ({ delivery_id: w.ids.hookDelivery, attempt: 2, attempted_at: inFuture(), duration_ms: 1, status_code: 200 }) },
+      allow: {},
+    },
+  },
+  // The SLA engine's bookkeeping is the engine's alone: no role reads or writes it over the API.
+  {
+    table: 'event_consumers',
+    select: nobody(['worldConsumer']),
+    update: { set: 'event_id = 0', ...nobody(['worldConsumer']) },
+    delete: nobody(['worldConsumer']),
+    insert: { candidates: { forged: () => ({ name: 'forged-consumer' }) }, allow: {} },
+  },
+  {
+    table: 'sla_refresh_queue',
+    select: nobody(['mineQueued']),
+    update: { set: 'queued_at = now()', ...nobody(['mineQueued']) },
+    delete: nobody(['mineQueued']),
+    insert: { candidates: { forged: (w) => ({ ticket_id: w.ids.queue }) }, allow: {} },
+  },
+  {
+    table: 'sla_timers',
+    select: nobody(['mineTimer']),
+    update: { set: 'fired_at = now()', ...nobody(['mineTimer']) },
+    delete: nobody(['mineTimer']),
+    insert: { candidates: { forged: (w) => ({ ticket_id: w.ids.queue, kind: 'resolution_breach', due_at: inFuture() }) }, allow: {} },
+  },
+  {
     table: 'ticket_auto_responses',
     select: { rows: ['mineAuto', 'foreignAuto'], allow: { customer: ['mineAuto'], agent: ['mineAuto'], manager: ['mineAuto'], admin: ['mineAuto', 'foreignAuto'] } },
     update: { set: 'was_helpful = true', rows: ['mineAuto', 'foreignAuto'], allow: { customer: ['mineAuto'], admin: ['mineAuto', 'foreignAuto'] } },

@@ -169,6 +169,14 @@ export async function buildWorld(tx: Queryable): Promise<World> {
   const hook = await one(
     "insert into webhooks (url, secret, created_by) values ('https://hooks.example.com/ticketflow', $1, $2) returning id",
     [hex(), users.admin]);
+  const hookDelivery = await one(
+    "insert into webhook_deliveries (webhook_id, event_id, event_type, body, status, round_attempts, attempt_count) values ($1, 1, 'ticket.created', '{}', 'failed', 1, 1) returning id",
+    [hook]);
+  await tx.query("insert into webhook_delivery_attempts (delivery_id, attempt, attempted_at, duration_ms, status_code) values ($1, 1, now(), 5, 503)", [hookDelivery]);
+  // The SLA engine's own tables: a consumer position, a queued ticket and a timer.
+  await tx.query("insert into event_consumers (name) values ('world-consumer')");
+  await tx.query('insert into sla_refresh_queue (ticket_id) values ($1) on conflict do nothing', [mine]);
+  await tx.query("insert into sla_timers (ticket_id, kind, due_at) values ($1, 'critical_unassigned', now() + interval '1 day') on conflict do nothing", [mine]);
   const customerLogin = await one("select app.audit('login', 'success', $1) as id", [users.customer]);
   const agentLogin = await one("select app.audit('login', 'success', $1) as id", [users.agent]);
   const auto = (ticketId: string) => one(
@@ -234,7 +242,12 @@ export async function buildWorld(tx: Queryable): Promise<World> {
     user_invitations: { supportInvite: byId(supportInvite), infraInvite: byId(infraInvite) },
     api_keys: { agentKey: byId(agentKey), customerKey: byId(customerKey) },
     audit_logs: { customerLogin: byId(customerLogin), agentLogin: byId(agentLogin) },
+    event_consumers: { worldConsumer: { where: 'name = $1', params: ['world-consumer'] } },
+    sla_refresh_queue: { mineQueued: { where: 'ticket_id = $1', params: [mine] } },
+    sla_timers: { mineTimer: { where: "ticket_id = $1 and kind = 'critical_unassigned'", params: [mine] } },
     webhooks: { hook: byId(hook) },
+    webhook_deliveries: { hookDelivery: byId(hookDelivery) },
+    webhook_delivery_attempts: { hookAttempt: { where: 'delivery_id = $1 and attempt = 1', params: [hookDelivery] } },
     ticket_auto_responses: { mineAuto: byId(mineAuto), foreignAuto: byId(foreignAuto) },
     ticket_complexity_scores: { mineScore: byId(mineScore), foreignScore: byId(foreignScore) },
     assist_metrics: { metric: byId(metric) },
@@ -252,7 +265,7 @@ export async function buildWorld(tx: Queryable): Promise<World> {
   await tx.query("select set_config('app.user_id', '', true), set_config('app.role', '', true)");
   return {
     users,
-    ids: { support, infra, alpha, beta, network, vip, outage, mine, queue, foreign, resolvedUnrated, internalMine, published2, draft, custChat: custChat.id, foreignChat: foreignChat.id },
+    ids: { support, infra, alpha, beta, network, vip, outage, mine, queue, foreign, resolvedUnrated, internalMine, published2, draft, custChat: custChat.id, foreignChat: foreignChat.id, hook, hookDelivery },
     rows,
   };
 }
