@@ -18,6 +18,8 @@ export interface SlaPolicyRow {
   business_end_hour: number;
   include_weekends: boolean;
   time_zone: string;
+  /** Selected as JSON (see {@link slaPolicyColumns}): ISO dates whatever the session's DateStyle. */
+  holidays: string[];
   is_active: boolean;
   effective_from: Date | string;
   effective_until: Date | string | null;
@@ -30,9 +32,14 @@ export const slaPolicyColumns = (alias?: string) =>
   [
     'id', 'name', 'description', 'priority', 'category_id', 'response_time_minutes', 'resolution_time_minutes',
     'escalation_threshold_minutes', 'business_hours_only', 'business_start_hour', 'business_end_hour',
-    'include_weekends', 'time_zone', 'is_active', 'effective_from', 'effective_until', 'created_at', 'updated_at',
+    'include_weekends', 'time_zone', 'holidays', 'is_active', 'effective_from', 'effective_until', 'created_at', 'updated_at',
   ]
-    .map((column) => (alias ? `${alias}.${column}` : column))
+    .map((column) => {
+      const qualified = alias ? `${alias}.${column}` : column;
+      // Both drivers parse JSON, and JSON writes dates as YYYY-MM-DD; a date[] would arrive as Dates
+      // at local midnight or as text in the session's DateStyle.
+      return column === 'holidays' ? `to_json(${qualified}) as holidays` : qualified;
+    })
     .join(', ');
 
 export const toSlaPolicy = (row: SlaPolicyRow): SlaPolicy => ({
@@ -49,6 +56,7 @@ export const toSlaPolicy = (row: SlaPolicyRow): SlaPolicy => ({
   business_end_hour: row.business_end_hour,
   include_weekends: row.include_weekends,
   time_zone: row.time_zone,
+  holidays: row.holidays,
   is_active: row.is_active,
   effective_from: dateOnly(row.effective_from),
   effective_until: row.effective_until === null ? null : dateOnly(row.effective_until),

@@ -62,6 +62,7 @@ describe.each(engines)('SLA policies over HTTP (%s)', (engine) => {
       business_end_hour: 18,
       include_weekends: true,
       time_zone: 'Europe/Berlin',
+      holidays: ['2025-12-26', '2025-04-18', '2025-12-25'],
       is_active: false,
       effective_from: '2025-01-01',
       effective_until: '2025-12-31',
@@ -69,7 +70,8 @@ describe.each(engines)('SLA policies over HTTP (%s)', (engine) => {
     const created = await api.as('admin').post('/v1/sla-policies', full);
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`/v1/sla-policies/${created.body.id}`);
-    expect(created.body).toMatchObject(full);
+    // Holidays come back in date order, however they were sent.
+    expect(created.body).toMatchObject({ ...full, holidays: ['2025-04-18', '2025-12-25', '2025-12-26'] });
     expect((await api.as('agent').get(`/v1/sla-policies/${created.body.id}`)).body).toEqual(created.body);
 
     // "Today" is the policy's own: Kiritimati is 14 hours ahead of UTC.
@@ -85,6 +87,7 @@ describe.each(engines)('SLA policies over HTTP (%s)', (engine) => {
       business_start_hour: 9,
       business_end_hour: 17,
       include_weekends: false,
+      holidays: [],
       is_active: true,
       effective_until: null,
     });
@@ -130,6 +133,19 @@ describe.each(engines)('SLA policies over HTTP (%s)', (engine) => {
       category_id: api.world.ids.network,
       updated_at: updated.body.updated_at,
     });
+    // A list of holidays replaces the one before; other fields keep their values.
+    const withHolidays = await api.as('admin').patch(`/v1/sla-policies/${id}`, { holidays: ['2026-02-17', '2026-01-01'] });
+    expect(withHolidays.status).toBe(200);
+    expect(withHolidays.body).toMatchObject({ holidays: ['2026-01-01', '2026-02-17'], resolution_time_minutes: 600 });
+    const replaced = await api.as('admin').patch(`/v1/sla-policies/${id}`, { holidays: ['2026-05-01'] });
+    expect(replaced.body.holidays).toEqual(['2026-05-01']);
+    expect((await api.as('agent').get(`/v1/sla-policies/${id}`)).body.holidays).toEqual(['2026-05-01']);
+    expect((await api.as('admin').patch(`/v1/sla-policies/${id}`, { holidays: [] })).body.holidays).toEqual([]);
+    // A whole leap year of holidays is the most a policy takes.
+    const leapYear = Array.from({ length: 366 }, (_, i) => new Date(Date.UTC(2028, 0, 1 + i)).toISOString().slice(0, 10));
+    const full = await api.as('admin').patch(`/v1/sla-policies/${id}`, { holidays: leapYear });
+    expect(full.status).toBe(200);
+    expect(full.body.holidays).toEqual(leapYear);
     expect(Date.parse(updated.body.updated_at)).toBeGreaterThanOrEqual(Date.parse(created.body.updated_at));
     expect((await api.as('admin').delete(`/v1/sla-policies/${id}`)).status).toBe(204);
     expect((await api.as('admin').get(`/v1/sla-policies/${id}`)).status).toBe(404);
@@ -144,6 +160,8 @@ describe.each(engines)('SLA policies over HTTP (%s)', (engine) => {
       [policy({ business_start_hour: 17, business_end_hour: 9 }), /business_end_hour must be after business_start_hour/],
       [policy({ effective_from: '2025-06-01', effective_until: '2025-05-31' }), /effective_until must not be before effective_from/],
       [policy({ time_zone: 'Mars/Olympus_Mons' }), /time_zone is not a known IANA time zone/],
+      // A POSIX zone the database accepts, but no IANA name: business time could not be counted in it.
+      [policy({ time_zone: 'UTC+5' }), /time_zone is not a known IANA time zone/],
       [policy({ category_id: MISSING }), /category_id does not refer to an existing category/],
     ];
     for (const [body, message] of cases) {
@@ -158,6 +176,9 @@ describe.each(engines)('SLA policies over HTTP (%s)', (engine) => {
     expect(shorter.body.detail).toMatch(/resolution_time_minutes must be greater/);
     const ends = await admin.patch(`/v1/sla-policies/${p1}`, { business_end_hour: 9 });
     expect(ends.status).toBe(422);
+    const posix = await admin.patch(`/v1/sla-policies/${p1}`, { time_zone: 'UTC+5' });
+    expect(posix.status).toBe(422);
+    expect(posix.body.detail).toMatch(/time_zone is not a known IANA time zone/);
     expect((await admin.get(`/v1/sla-policies/${p1}`)).body.resolution_time_minutes).toBe(240);
   });
 
@@ -234,6 +255,12 @@ describe.each(engines)('SLA policies over HTTP (%s)', (engine) => {
       [policy({ effective_from: '2025-02-30x' }), 'effective_from'],
       [policy({ category_id: 'network' }), 'category_id'],
       [policy({ name: '   ' }), 'name'],
+      [policy({ holidays: ['2025-12-25', '2025-12-25'] }), 'holidays'],
+      [policy({ holidays: ['2025-12-32'] }), 'holidays.0'],
+      [policy({ holidays: '2025-12-25' }), 'holidays'],
+      [policy({ holidays: [null] }), 'holidays.0'],
+      // 367 distinct dates: one more than a leap year has.
+      [policy({ holidays: Array.from({ length: 367 }, (_, i) => new Date(Date.UTC(2030, 0, 1 + i)).toISOString().slice(0, 10)) }), 'holidays'],
       [policy({ colour: 'red' }), ''],
       [[], ''],
     ];
@@ -252,6 +279,8 @@ describe.each(engines)('SLA policies over HTTP (%s)', (engine) => {
     expect(patchWrongType.status).toBe(415);
     expect((await admin.patch(`/v1/sla-policies/${p1}`, {})).status).toBe(400);
     expect((await admin.patch(`/v1/sla-policies/${p1}`, { is_active: 'yes' })).body.errors[0].path).toBe('is_active');
+    expect((await admin.patch(`/v1/sla-policies/${p1}`, { holidays: null })).body.errors[0].path).toBe('holidays');
+    expect((await admin.patch(`/v1/sla-policies/${p1}`, { holidays: ['2025-01-01', '2025-01-01'] })).body.errors[0].path).toBe('holidays');
     expect((await admin.patch(`/v1/sla-policies/${p1}`, { id: MISSING })).status).toBe(400);
     for (const method of ['GET', 'PATCH', 'DELETE']) {
       const badId = await admin.request(method, '/v1/sla-policies/not-a-uuid', method === 'PATCH' ? { json: { name: 'x' } } : {});

@@ -3,6 +3,10 @@
  * acting user, so triggers record history as the API would); the app's clock is then moved to
  * chosen moments relative to the times the database recorded, and the state is checked against
  * values worked out by hand from those times.
+ *
+ * The database records those times on the real clock, so the world's P1 policy is made to count every
+ * minute (it is a business-hours policy by default, which would make the answers depend on when the
+ * tests run). Business hours get their own case, on a ticket created at a fixed moment.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey } from '../../src/auth/api-keys.js';
@@ -18,6 +22,9 @@ describe.each(engines)('ticket SLA state over HTTP (%s)', (engine) => {
   let api: ApiHarness;
   beforeAll(async () => {
     api = await createApiHarness(engine);
+    const p1 = api.world.rows.sla_policies!.p1!.params[0] as string;
+    const res = await api.as('admin').patch(`/v1/sla-policies/${p1}`, { business_hours_only: false });
+    expect(res.status).toBe(200);
   });
   afterAll(() => api.close());
 
@@ -29,13 +36,19 @@ describe.each(engines)('ticket SLA state over HTTP (%s)', (engine) => {
       return fn(tx);
     });
 
-  /** A ticket of `customer` in the support department and team Alpha, which agent and manager see. */
-  async function ticket(fields: { priority: string; category_id?: string; sla_policy_id?: string }) {
+  /**
+   * A ticket of `customer` in the support department and team Alpha, which agent and manager see;
+   * created now (the database's clock) unless `created_at` says when.
+   */
+  async function ticket(fields: { priority: string; category_id?: string; sla_policy_id?: string; created_at?: string }) {
     const { rows } = await as('customer', (tx) =>
       tx.query<{ id: string; created_at: Date }>(
-        `insert into tickets (title, requester_id, created_by, department_id, team_id, priority, category_id, sla_policy_id)
-         values ('SLA test', $1, $1, $2, $3, $4, $5, $6) returning id, created_at`,
-        [api.world.users.customer, api.world.ids.support, api.world.ids.alpha, fields.priority, fields.category_id ?? null, fields.sla_policy_id ?? null],
+        `insert into tickets (title, requester_id, created_by, department_id, team_id, priority, category_id, sla_policy_id, created_at)
+         values ('SLA test', $1, $1, $2, $3, $4, $5, $6, coalesce($7::timestamptz, now())) returning id, created_at`,
+        [
+          api.world.users.customer, api.world.ids.support, api.world.ids.alpha, fields.priority, fields.category_id ?? null,
+          fields.sla_policy_id ?? null, fields.created_at ?? null,
+        ],
       ),
     );
     return { id: rows[0]!.id, createdAt: rows[0]!.created_at.getTime() };
@@ -85,16 +98,18 @@ describe.each(engines)('ticket SLA state over HTTP (%s)', (engine) => {
     expect(early.status).toBe(200);
     expect(early.body.policy).toMatchObject({ name: 'P1', response_time_minutes: 5, resolution_time_minutes: 240 });
     expect(early.body.first_response).toEqual({
-      status: 'running', target_minutes: 5, due_at: iso(createdAt + 5 * MINUTE), responded_at: null, remaining_seconds: 240, breached: false,
+      status: 'running', target_minutes: 5, due_at: iso(createdAt + 5 * MINUTE), responded_at: null,
+      elapsed_business_minutes: 1, remaining_business_minutes: 4, remaining_seconds: 240, breached: false,
     });
     expect(early.body.resolution).toEqual({
-      status: 'running', target_minutes: 240, due_at: iso(createdAt + 240 * MINUTE), resolved_at: null, remaining_seconds: 239 * 60, breached: false,
+      status: 'running', target_minutes: 240, due_at: iso(createdAt + 240 * MINUTE), resolved_at: null,
+      elapsed_business_minutes: 1, remaining_business_minutes: 239, remaining_seconds: 239 * 60, breached: false,
     });
     expect(early.body.computed_at).toBe(iso(createdAt + 60_000));
 
     api.clock.advance(5 * 60);
     const late = await sla(id);
-    expect(late.body.first_response).toMatchObject({ status: 'breached', remaining_seconds: -60, breached: true });
+    expect(late.body.first_response).toMatchObject({ status: 'breached', remaining_seconds: -60, remaining_business_minutes: -1, breached: true });
     expect(late.body.resolution).toMatchObject({ status: 'running', remaining_seconds: 234 * 60, breached: false });
     expect(late.body.breached_at).toBe(iso(createdAt + 5 * MINUTE));
 
@@ -127,23 +142,56 @@ describe.each(engines)('ticket SLA state over HTTP (%s)', (engine) => {
     expect((await sla(low.id)).body.policy).toBeNull();
   });
 
-  it('uses the policy set on the ticket, whatever its priority', async () => {
-    const chosen = await createPolicy({ name: 'Chosen', priority: 'low', response_time_minutes: 7, resolution_time_minutes: 70, is_active: false, effective_from: '2021-01-01' });
-    const { id } = await ticket({ priority: 'medium', sla_policy_id: chosen.id });
-    expect((await sla(id)).body.policy).toMatchObject({ id: chosen.id, name: 'Chosen' });
-
-    // Deleting the policy releases the ticket to whichever policy matches it.
+  it('applies the policy that matches the ticket, not the one the engine last stamped on it', async () => {
+    // sla_policy_id is the SLA engine's output; the live state follows the policies as they are now.
+    const stamped = await createPolicy({ name: 'Stamped', priority: 'low', response_time_minutes: 7, resolution_time_minutes: 70, is_active: false, effective_from: '2021-01-01' });
+    const { id } = await ticket({ priority: 'medium', sla_policy_id: stamped.id });
+    expect((await sla(id)).body.policy).toBeNull();
     const medium = await createPolicy({ name: 'Medium', priority: 'medium', response_time_minutes: 60, resolution_time_minutes: 600 });
-    expect((await api.as('admin').delete(`/v1/sla-policies/${chosen.id}`)).status).toBe(204);
     expect((await sla(id)).body.policy).toMatchObject({ id: medium.id });
   });
 
-  it('takes the due times the ticket carries when the SLA engine has set them', async () => {
+  it('computes due times itself, whatever due times the ticket carries', async () => {
     const { id, createdAt } = await ticket({ priority: 'urgent' });
-    const due = createdAt + 30 * MINUTE;
-    await api.db.query('update tickets set first_response_due_at = $2 where id = $1', [id, new Date(due)]);
+    await api.db.query('update tickets set first_response_due_at = $2, resolution_due_at = $2 where id = $1', [id, new Date(createdAt + 30 * MINUTE)]);
     setClock(createdAt);
-    expect((await sla(id)).body.first_response).toMatchObject({ due_at: iso(due), remaining_seconds: 30 * 60, target_minutes: 5 });
+    const state = await sla(id);
+    expect(state.body.first_response).toMatchObject({ due_at: iso(createdAt + 5 * MINUTE), remaining_seconds: 5 * 60, target_minutes: 5 });
+    expect(state.body.resolution).toMatchObject({ due_at: iso(createdAt + 240 * MINUTE), remaining_seconds: 240 * 60 });
+  });
+
+  it('counts business hours in the policy\'s zone, skipping its holidays, and follows a policy change at once', async () => {
+    const { rows } = await api.db.query<{ id: string }>("insert into categories (slug, name) values ('hardware', 'Hardware') returning id");
+    const berlin = await createPolicy({
+      name: 'High hardware, Berlin office', priority: 'high', category_id: rows[0]!.id, response_time_minutes: 60, resolution_time_minutes: 480,
+      escalation_threshold_minutes: 30, business_hours_only: true, business_start_hour: 9, business_end_hour: 17, time_zone: 'Europe/Berlin',
+      holidays: ['2025-12-25', '2025-04-18'], effective_from: '2025-01-01',
+    });
+    // Created Thu 17 Apr 2025 16:30 CEST (14:30Z): 30 business minutes that day; Good Friday (18 Apr) is a
+    // holiday, then the weekend; business resumes Mon 21 Apr 09:00 CEST (07:00Z). Response (60) due 07:30Z;
+    // resolution (480): 30 + 450 → 16:30 CEST (14:30Z).
+    const { id } = await ticket({ priority: 'high', category_id: rows[0]!.id, created_at: '2025-04-17T14:30:00Z' });
+    // Asked on Good Friday at 12:00 CEST (10:00Z): 30 business minutes ran; 30 are left on the response
+    // (at risk) and 450 on the resolution; calendar time to the due times: 69 h 30 min and 76 h 30 min.
+    setClock(Date.parse('2025-04-18T10:00:00Z'));
+    const state = await sla(id);
+    expect(state.status).toBe(200);
+    expect(state.body.policy).toMatchObject({ id: berlin.id, holidays: ['2025-04-18', '2025-12-25'] });
+    expect(state.body.first_response).toEqual({
+      status: 'at_risk', target_minutes: 60, due_at: '2025-04-21T07:30:00.000Z', responded_at: null,
+      elapsed_business_minutes: 30, remaining_business_minutes: 30, remaining_seconds: (69 * 60 + 30) * 60, breached: false,
+    });
+    expect(state.body.resolution).toEqual({
+      status: 'running', target_minutes: 480, due_at: '2025-04-21T14:30:00.000Z', resolved_at: null,
+      elapsed_business_minutes: 30, remaining_business_minutes: 450, remaining_seconds: (76 * 60 + 30) * 60, breached: false,
+    });
+
+    // Easter Monday made a holiday too: everything moves to Tue 22 Apr, 07:30Z and 14:30Z.
+    const patched = await api.as('admin').patch(`/v1/sla-policies/${berlin.id}`, { holidays: ['2025-04-18', '2025-04-21', '2025-12-25'] });
+    expect(patched.status).toBe(200);
+    const moved = await sla(id);
+    expect(moved.body.first_response).toMatchObject({ due_at: '2025-04-22T07:30:00.000Z', remaining_business_minutes: 30 });
+    expect(moved.body.resolution).toMatchObject({ due_at: '2025-04-22T14:30:00.000Z', remaining_business_minutes: 450 });
   });
 
   it('stops the first-response clock at the first public reply by staff', async () => {
@@ -180,6 +228,8 @@ describe.each(engines)('ticket SLA state over HTTP (%s)', (engine) => {
       target_minutes: 240,
       due_at: iso(dueAtPause),
       resolved_at: null,
+      elapsed_business_minutes: Math.floor((pendingAt! - createdAt) / MINUTE),
+      remaining_business_minutes: Math.floor((dueAtPause - pendingAt!) / MINUTE),
       remaining_seconds: Math.floor((dueAtPause - pendingAt!) / 1000),
       breached: false,
     });
@@ -212,6 +262,8 @@ describe.each(engines)('ticket SLA state over HTTP (%s)', (engine) => {
       target_minutes: 240,
       due_at: iso(createdAt + 240 * MINUTE),
       resolved_at: iso(resolvedAt!),
+      elapsed_business_minutes: Math.floor((resolvedAt! - createdAt) / MINUTE),
+      remaining_business_minutes: Math.floor((createdAt + 240 * MINUTE - resolvedAt!) / MINUTE),
       remaining_seconds: Math.floor((createdAt + 240 * MINUTE - resolvedAt!) / 1000),
       breached: false,
     });

@@ -2,6 +2,7 @@
  * The rules of an SLA policy live in the table's constraints; this turns the database's refusal into
  * a message that names the fields, rather than a constraint name.
  */
+import { IANAZone } from 'luxon';
 import { isDatabaseError } from '../../http/database-errors.js';
 import { Problem } from '../../http/problem.js';
 
@@ -11,6 +12,16 @@ const CHECKS: Record<string, string> = {
   sla_effective_range: 'effective_until must not be before effective_from.',
   sla_policies_time_zone_check: 'time_zone is not a known IANA time zone (such as Europe/Berlin).',
 };
+
+/**
+ * Business time is counted with this runtime's time-zone data (luxon over Intl), which may lack a
+ * name the database knows; such a zone is refused as the database refuses an unknown one.
+ */
+export function assertKnownTimeZone(timeZone: string | undefined): void {
+  if (timeZone !== undefined && !IANAZone.isValidZone(timeZone)) {
+    throw new Problem(422, 'unprocessable', CHECKS.sla_policies_time_zone_check!);
+  }
+}
 
 /** Runs a write to `sla_policies`, translating its constraint violations; other errors pass through. */
 export async function withPolicyRules<T>(write: () => Promise<T>): Promise<T> {

@@ -14,7 +14,7 @@ import { notFound } from '../../http/problem.js';
 import { refusal } from '../../http/refusal.js';
 import { date, flag, id, oneOrMany, page } from '../../http/schemas.js';
 import { slaPolicyColumns, toSlaPolicy, type SlaPolicyRow } from '../../sla/policy-row.js';
-import { withPolicyRules } from './policy-errors.js';
+import { assertKnownTimeZone, withPolicyRules } from './policy-errors.js';
 
 const COLUMNS = slaPolicyColumns();
 const ADMINS_ONLY = 'Only admins may change SLA policies.';
@@ -34,6 +34,12 @@ const fields = {
   business_end_hour: z.int().min(1).max(24),
   include_weekends: z.boolean(),
   time_zone: z.string().min(1).max(64),
+  // Kept in order, so that a policy reads the same however its dates were sent.
+  holidays: z
+    .array(date)
+    .max(366)
+    .refine((dates) => new Set(dates).size === dates.length, 'must not repeat a date')
+    .transform((dates) => [...dates].sort()),
   is_active: z.boolean(),
   effective_from: date,
   effective_until: date.nullable(),
@@ -53,6 +59,7 @@ const SlaPolicyCreate = conforms<components['schemas']['SlaPolicyCreate']>()(
     business_end_hour: fields.business_end_hour.optional(),
     include_weekends: fields.include_weekends.optional(),
     time_zone: fields.time_zone.optional(),
+    holidays: fields.holidays.optional(),
     is_active: fields.is_active.optional(),
     effective_from: fields.effective_from.optional(),
     effective_until: fields.effective_until.optional(),
@@ -74,6 +81,7 @@ const SlaPolicyUpdate = conforms<components['schemas']['SlaPolicyUpdate']>()(
       business_end_hour: fields.business_end_hour.optional(),
       include_weekends: fields.include_weekends.optional(),
       time_zone: fields.time_zone.optional(),
+      holidays: fields.holidays.optional(),
       is_active: fields.is_active.optional(),
       effective_from: fields.effective_from.optional(),
       effective_until: fields.effective_until.optional(),
@@ -116,23 +124,25 @@ export function slaPolicyRoutes(_deps: AppDeps) {
     })
     .post('/', async (c) => {
       const body = await readJson(c, SlaPolicyCreate);
+      assertKnownTimeZone(body.time_zone);
       const { rows } = await withPolicyRules(() =>
         c.get('tx').query<SlaPolicyRow>(
           `insert into sla_policies (name, description, priority, category_id, response_time_minutes, resolution_time_minutes,
                                      escalation_threshold_minutes, business_hours_only, business_start_hour, business_end_hour,
-                                     include_weekends, time_zone, is_active, effective_from, effective_until)
+                                     include_weekends, time_zone, is_active, effective_from, effective_until, holidays)
            values ($1, $2, $3, $4, $5, $6, $7, coalesce($8, true), coalesce($9, 9), coalesce($10, 17), coalesce($11, false),
                    coalesce($12, 'UTC'), coalesce($13, true),
                    -- "Today" where the policy's business happens; an unknown zone is left to the check constraint.
                    coalesce($14::date, case when app.is_time_zone(coalesce($12, 'UTC'))
                                             then (now() at time zone coalesce($12, 'UTC'))::date else current_date end),
-                   $15)
+                   $15, coalesce($16::date[], '{}'))
            returning ${COLUMNS}`,
           [
             body.name, body.description ?? null, body.priority, body.category_id ?? null, body.response_time_minutes,
             body.resolution_time_minutes, body.escalation_threshold_minutes ?? null, body.business_hours_only ?? null,
             body.business_start_hour ?? null, body.business_end_hour ?? null, body.include_weekends ?? null,
             body.time_zone ?? null, body.is_active ?? null, body.effective_from ?? null, body.effective_until ?? null,
+            body.holidays ?? null,
           ],
         ),
       );
@@ -148,6 +158,7 @@ export function slaPolicyRoutes(_deps: AppDeps) {
     .patch('/:sla_policy_id', async (c) => {
       const { sla_policy_id } = readParams(c, Params);
       const body = await readJson(c, SlaPolicyUpdate);
+      assertKnownTimeZone(body.time_zone);
       // Only the fields given are set, so an explicit null clears and an absent field keeps its value.
       // Column names come from the fixed list above, never from input.
       const given = UPDATABLE.filter((column) => column in body);

@@ -1,0 +1,255 @@
+/**
+ * A calendar's business windows as an index: each business day's opening and closing as instants, in
+ * order, with the business time before each. "Business time up to t" is then a binary search, so a
+ * span of weeks costs no more than a span of minutes, and one index serves every ticket under the
+ * same policy (the scheduler asks for 100k tickets at a time).
+ *
+ * A window is the instants whose wall-clock reading in the zone is within the business hours of one
+ * business date: from the first instant the clock reads the opening hour (or later) to the first it
+ * reads the closing hour (or later). So an hour skipped by DST holds no business time, and an hour the
+ * clock repeats counts twice, as it really passes twice. The zone's rules come from luxon's IANA zones.
+ */
+import { DateTime, IANAZone } from 'luxon';
+
+/** What decides the windows; see `BusinessCalendar` in business-time.ts. */
+export interface WindowRules {
+  timeZone: string;
+  startHour: number;
+  endHour: number;
+  includeWeekends: boolean;
+  holidays: readonly string[];
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/** Days worked out at a time when the index must reach further. */
+const CHUNK_DAYS = 366;
+/** How far the index may reach before a calendar is taken to have no business time at all. */
+const MAX_DAYS = 1000 * 366;
+const MAX_CACHED = 64;
+
+/**
+ * The windows of one calendar over a range of local dates that grows on demand. Business time is
+ * counted from the first window kept (`before`), so values are only compared within one call, after
+ * every instant involved is covered (growing backwards moves the origin).
+ */
+export class BusinessWindows {
+  readonly #zone: IANAZone;
+  readonly #rules: WindowRules;
+  readonly #holidays: ReadonlySet<number>;
+  #starts: number[] = [];
+  #ends: number[] = [];
+  /** Business time before window k, from the first window kept. */
+  #before: number[] = [];
+  /** Local dates covered, as days since 1970-01-01, both ends included. */
+  #firstDay: number;
+  #lastDay: number;
+  /** The instants the covered dates begin and end: the index answers for [coverFrom, coverTo). */
+  #coverFrom: number;
+  #coverTo: number;
+
+  constructor(rules: WindowRules, around: number) {
+    validate(rules);
+    this.#rules = rules;
+    // A zone this runtime does not know (the database's list may be newer) counts as UTC rather than
+    // failing every ticket under the policy; the API refuses such zones on new writes.
+    this.#zone = IANAZone.create(IANAZone.isValidZone(rules.timeZone) ? rules.timeZone : 'UTC');
+    this.#holidays = new Set(rules.holidays.map(dayNumberOf));
+    const today = localDay(this.#zone, around);
+    this.#firstDay = today - 7;
+    this.#lastDay = this.#firstDay - 1;
+    this.#coverFrom = this.#coverTo = this.#wallInstant(this.#firstDay * DAY_MS);
+    this.#append(CHUNK_DAYS + 7);
+  }
+
+  /** Makes sure `instant` can be asked about. */
+  cover(instant: number): void {
+    while (instant < this.#coverFrom) this.#prepend(CHUNK_DAYS);
+    while (instant >= this.#coverTo) this.#append(CHUNK_DAYS);
+  }
+
+  /** Business time from the origin to `instant`, which must be covered. */
+  elapsedTo(instant: number): number {
+    const k = lastAtOrBefore(this.#starts, instant);
+    if (k < 0) return 0;
+    return this.#before[k]! + Math.min(instant, this.#ends[k]!) - this.#starts[k]!;
+  }
+
+  /**
+   * The first instant at which business time from the origin reaches `total` (more than the
+   * business time at some covered instant): the end of a window when it is used up exactly there.
+   */
+  instantAt(total: number): number {
+    for (;;) {
+      const k = this.#firstReaching(total);
+      if (k >= 0) return this.#starts[k]! + (total - this.#before[k]!);
+      this.#append(CHUNK_DAYS);
+    }
+  }
+
+  #firstReaching(total: number): number {
+    let lo = 0;
+    let hi = this.#starts.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.#before[mid]! + this.#ends[mid]! - this.#starts[mid]! >= total) {
+        found = mid;
+        hi = mid - 1;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return found;
+  }
+
+  #append(days: number): void {
+    this.#guard(days);
+    const from = this.#lastDay + 1;
+    const windows = this.#windows(from, from + days - 1, this.#ends.at(-1) ?? -Infinity);
+    let total = this.#starts.length === 0 ? 0 : this.#before.at(-1)! + this.#ends.at(-1)! - this.#starts.at(-1)!;
+    for (const [start, end] of windows) {
+      this.#starts.push(start);
+      this.#ends.push(end);
+      this.#before.push(total);
+      total += end - start;
+    }
+    this.#lastDay = from + days - 1;
+    this.#coverTo = this.#wallInstant((this.#lastDay + 1) * DAY_MS);
+  }
+
+  #prepend(days: number): void {
+    this.#guard(days);
+    const from = this.#firstDay - days;
+    const earlier = this.#windows(from, this.#firstDay - 1, -Infinity);
+    // The first window kept may have been clipped against nothing; clip the old first one now.
+    const lastEarlier = earlier.at(-1)?.[1] ?? -Infinity;
+    const kept = this.#starts.map((start, k): [number, number] => [Math.max(start, lastEarlier), this.#ends[k]!]).filter(([s, e]) => e > s);
+    const all = [...earlier, ...kept];
+    this.#starts = all.map(([start]) => start);
+    this.#ends = all.map(([, end]) => end);
+    this.#before = [];
+    let total = 0;
+    for (const [start, end] of all) {
+      this.#before.push(total);
+      total += end - start;
+    }
+    this.#firstDay = from;
+    this.#coverFrom = this.#wallInstant(from * DAY_MS);
+  }
+
+  /** The windows of the dates firstDay..lastDay, in order, none starting before `after`. */
+  #windows(firstDay: number, lastDay: number, after: number): [number, number][] {
+    const windows: [number, number][] = [];
+    let previousEnd = after;
+    for (let day = firstDay; day <= lastDay; day += 1) {
+      if (!this.#isBusinessDay(day)) continue;
+      // A date that does not exist (a zone that skipped a day) collapses onto the next one; never
+      // count an instant twice.
+      const start = Math.max(this.#wallInstant(day * DAY_MS + this.#rules.startHour * HOUR_MS), previousEnd);
+      const end = this.#wallInstant(day * DAY_MS + this.#rules.endHour * HOUR_MS);
+      if (end > start) {
+        windows.push([start, end]);
+        previousEnd = end;
+      }
+    }
+    return windows;
+  }
+
+  #isBusinessDay(day: number): boolean {
+    if (this.#holidays.has(day)) return false;
+    if (this.#rules.includeWeekends) return true;
+    const weekday = new Date(day * DAY_MS).getUTCDay();
+    return weekday !== 0 && weekday !== 6;
+  }
+
+  #wallInstant(wall: number): number {
+    return firstInstantAtWall(this.#zone, wall);
+  }
+
+  #guard(days: number): void {
+    if (this.#lastDay - this.#firstDay + days > MAX_DAYS) {
+      throw new RangeError(`The business calendar in ${this.#rules.timeZone} has no business time within ${MAX_DAYS} days.`);
+    }
+  }
+}
+
+/**
+ * The first instant at which the wall clock in `zone` reads `wall` or later; `wall` is a local
+ * date and time written as if it were UTC milliseconds. A reading the clock shows twice (DST ends)
+ * gives the first time it does; one it skips (DST starts) gives the moment it jumps past it.
+ */
+export function firstInstantAtWall(zone: IANAZone, wall: number): number {
+  // The offsets in force around that reading: before and after any change near it.
+  const offsets = [...new Set([-2, -1, 0, 1, 2].map((days) => zone.offset(wall + days * DAY_MS)))];
+  let best = Infinity;
+  for (const offset of offsets) {
+    const instant = wall - offset * 60_000;
+    if (zone.offset(instant) === offset) best = Math.min(best, instant);
+  }
+  if (best !== Infinity) return best;
+
+  // In a gap: the clock reads less than `wall` at `lo` and more at `hi`; find where it jumps.
+  let lo = wall - Math.max(...offsets) * 60_000;
+  let hi = wall - Math.min(...offsets) * 60_000;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (mid + zone.offset(mid) * 60_000 >= wall) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/** Index of the last value at or before `at` in an ascending list; -1 when there is none. */
+function lastAtOrBefore(values: readonly number[], at: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! <= at) {
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return found;
+}
+
+function localDay(zone: IANAZone, instant: number): number {
+  const local = DateTime.fromMillis(instant, { zone });
+  return Date.UTC(local.year, local.month - 1, local.day) / DAY_MS;
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function dayNumberOf(date: string): number {
+  const match = DATE.exec(date);
+  const day = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) / DAY_MS : NaN;
+  if (!Number.isInteger(day) || new Date(day * DAY_MS).toISOString().slice(0, 10) !== date) {
+    throw new RangeError(`A holiday must be a date written YYYY-MM-DD, not "${date}".`);
+  }
+  return day;
+}
+
+function validate(rules: WindowRules): void {
+  const { startHour, endHour } = rules;
+  if (!Number.isInteger(startHour) || !Number.isInteger(endHour) || startHour < 0 || endHour > 24 || endHour <= startHour) {
+    throw new RangeError(`Business hours must be whole hours with 0 <= start < end <= 24, not ${startHour}–${endHour}.`);
+  }
+}
+
+const byKey = new Map<string, BusinessWindows>();
+
+/** The index for `rules`, shared by every caller with the same rules (a bounded cache). */
+export function windowsFor(rules: WindowRules, around: number): BusinessWindows {
+  const key = [rules.timeZone, rules.startHour, rules.endHour, rules.includeWeekends, rules.holidays.join(',')].join('|');
+  let windows = byKey.get(key);
+  if (!windows) {
+    windows = new BusinessWindows(rules, around);
+    if (byKey.size >= MAX_CACHED) byKey.delete(byKey.keys().next().value!);
+    byKey.set(key, windows);
+  }
+  return windows;
+}
