@@ -24,6 +24,7 @@ const validator = createContractValidator(loadOpenApiDocument());
 /** A clock tests can move. */
 export interface TestClock extends Clock {
   advance(seconds: number): void;
+  set(at: Date): void;
 }
 
 export function testClock(start = new Date()): TestClock {
@@ -32,6 +33,9 @@ export function testClock(start = new Date()): TestClock {
     now: () => new Date(now),
     advance: (seconds) => {
       now += seconds * 1000;
+    },
+    set: (at) => {
+      now = at.getTime();
     },
   };
 }
