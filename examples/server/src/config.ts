@@ -14,6 +14,12 @@ export interface Config {
   /** Browser origins allowed to call the API (CORS). */
   corsOrigins: string[];
   logLevel: LogLevel;
+  /** SMTP server for notification emails; unset: `.eml` files under `<dataDir>/mailbox`. May hold a password: never log it. */
+  smtpUrl: string | undefined;
+  /** The From of notification emails. */
+  smtpFrom: string;
+  /** Slack incoming webhook for Slack notifications; unset: they fail as unconfigured. A secret. */
+  slackWebhookUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -32,6 +38,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = (env.LOG_LEVEL ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const jwtSecret = env.JWT_SECRET?.trim() ? env.JWT_SECRET : undefined;
+  const smtpUrl = env.SMTP_URL?.trim() ? env.SMTP_URL.trim() : undefined;
+  // The messages name the variable but never echo its value: both URLs may carry secrets.
+  if (smtpUrl !== undefined && !/^smtps?:$/.test(parsedUrl(smtpUrl)?.protocol ?? '')) {
+    throw new ConfigError('SMTP_URL must be an smtp:// or smtps:// URL');
+  }
+  const smtpFrom = env.SMTP_FROM?.trim() ? env.SMTP_FROM.trim() : 'Ticketflow <ticketflow@localhost>';
+  if (!/^[^@\s<>]+@[^@\s<>]+$|<[^@\s<>]+@[^@\s<>]+>$/.test(smtpFrom)) {
+    throw new ConfigError('SMTP_FROM must be an address, optionally with a name: "Ticketflow <help@example.com>"');
+  }
+  const slackWebhookUrl = env.SLACK_WEBHOOK_URL?.trim() ? env.SLACK_WEBHOOK_URL.trim() : undefined;
+  if (slackWebhookUrl !== undefined && !isHttpsOrLoopback(parsedUrl(slackWebhookUrl))) {
+    throw new ConfigError('SLACK_WEBHOOK_URL must be an https:// URL');
+  }
   if (jwtSecret !== undefined && jwtSecret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
   return {
     // An empty DATABASE_URL means unset, as in most tools.
@@ -42,5 +61,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret,
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
     logLevel,
+    smtpUrl,
+    smtpFrom,
+    slackWebhookUrl,
   };
+}
+
+function parsedUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** https, or plain http to this machine (a local receiver while developing). */
+function isHttpsOrLoopback(url: URL | undefined): boolean {
+  if (!url) return false;
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 }
