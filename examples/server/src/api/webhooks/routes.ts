@@ -16,6 +16,7 @@ import { notFound } from '../../http/problem.js';
 import { flag, id, page } from '../../http/schemas.js';
 import { iso } from '../../http/serialize.js';
 import { adminOnly } from '../insights/admin-only.js';
+import { webhookDeliveryRoutes } from './deliveries.js';
 import { eventTypes, webhookUrl } from './validation.js';
 
 type Webhook = components['schemas']['Webhook'];
@@ -72,10 +73,11 @@ const ListQuery = z.strictObject({ ...page, is_active: flag.optional() });
 
 const Params = z.strictObject({ webhook_id: id });
 
-export function webhookRoutes(_deps: AppDeps) {
+export function webhookRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .use(requireScope('admin'))
     .use(adminOnly('webhooks'))
+    .route('/:webhook_id/deliveries', webhookDeliveryRoutes(deps))
     .get('/', async (c) => {
       const query = readQuery(c, ListQuery);
       const print = fingerprint('webhooks', { is_active: query.is_active });
