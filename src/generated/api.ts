@@ -1275,8 +1275,8 @@ export interface paths {
          * Create an SLA policy
          * @description Admins only. A resolution time not above the response time, business hours that end before they
          *     start, an `effective_until` before `effective_from`, an unknown time zone or category are a `422`;
-         *     a second policy for the same priority, category and `effective_from` is a `409`. API keys need
-         *     `tickets:write`.
+         *     a second policy for the same priority, category and `effective_from` is a `409`. `holidays` must
+         *     not repeat a date (`400`). API keys need `tickets:write`.
          */
         post: operations["createSlaPolicy"];
         delete?: never;
@@ -1339,12 +1339,46 @@ export interface paths {
          *     public reply by staff (or the resolution). The resolution clock stands still while the ticket is
          *     `pending` — it waits on the requester, so `paused` is `true` — and while it was resolved or closed
          *     before a reopen; it stops when the ticket is resolved. With `business_hours_only` only the
-         *     policy's business hours count.
+         *     policy's business hours count (in its time zone, on business days, never on its holidays), so a
+         *     due time moves past nights, weekends and holidays; `elapsed_business_minutes` and
+         *     `remaining_business_minutes` count that time, `remaining_seconds` counts calendar time to `due_at`.
+         *     Everything is computed from the policy and the ticket's history when asked, so a policy change
+         *     shows at once.
          *
          *     Staff who can see the ticket may call this; SLA targets are internal, so a customer gets a `403` on
          *     their own tickets (and a `404` on others). API keys need `tickets:read`.
          */
         get: operations["getTicketSla"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sla/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List open tickets' live SLA states
+         * @description The open tickets (not `resolved` or `closed`) under an SLA policy that the caller can see, each
+         *     with its live SLA state (as `getTicketSla` gives it) and where it stands as a whole
+         *     (`sla_status`), most urgent first: by the next due time the SLA engine has planned for the
+         *     ticket (overdue ones first; tickets with no running clock last), then by id.
+         *
+         *     Filters combine (all must hold); repeat `status` for several. `breaching_within` finds the tickets
+         *     about to breach: not yet breached, with a target due within that many minutes of now (the
+         *     server's clock).
+         *
+         *     Staff only: SLA targets are internal to the support team, so a customer gets a `403`. API keys need
+         *     `tickets:read`.
+         */
+        get: operations["listTicketSlaStates"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2064,6 +2098,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stats/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * SLA statistics
+         * @description SLA compliance, breaches, first-response and resolution time percentiles, reopen rate and
+         *     customer satisfaction over the tickets created in `[from, to)` that the caller can see (a manager
+         *     sees their department's tickets, an admin every ticket): overall and per team, in one period or
+         *     one per `interval` (calendar days, weeks from Monday, or months in `time_zone`).
+         *
+         *     By default the last 30 days up to now (the server's clock). The span may be at most 731 days, and
+         *     at most 366 days by `day`. Staff only: a customer gets a `403`. API keys need `tickets:read`.
+         */
+        get: operations["getSlaStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit-logs": {
         parameters: {
             query?: never;
@@ -2142,6 +2202,59 @@ export interface paths {
          * @description Admins only (others get `403`). Changes the URL, description, event types or active flag; the secret stays. API keys need `admin`.
          */
         patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/v1/webhooks/{webhook_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook's id. */
+                webhook_id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a webhook's deliveries
+         * @description Admins only (others get `403`). The delivery log: every event queued for this webhook, newest
+         *     first, with its latest attempts (status code, start of the answer, error, duration). API keys
+         *     need `admin`.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook's id. */
+                webhook_id: components["parameters"]["WebhookId"];
+                /** @description The delivery's id. */
+                delivery_id: components["parameters"]["WebhookDeliveryId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redeliver a delivery
+         * @description Admins only (others get `403`). Queues a `delivered` or `failed` delivery again: it becomes
+         *     `pending`, due at once, with a fresh allowance of attempts; its earlier attempts stay in the
+         *     log. The same body is sent again (receivers drop duplicates by the envelope's `id`). A delivery
+         *     still `pending` is a `409 conflict`. No body. API keys need `admin`.
+         */
+        post: operations["redeliverWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/events": {
@@ -3562,8 +3675,10 @@ export interface components {
              */
             escalation_threshold_minutes: number | null;
             /**
-             * @description `true`: the clock runs only from `business_start_hour` to `business_end_hour` in `time_zone`, on
-             *     weekdays unless `include_weekends`. `false`: it runs around the clock.
+             * @description `true`: the clock runs only from `business_start_hour` to `business_end_hour` (wall-clock time in
+             *     `time_zone`), on weekdays unless `include_weekends`, and never on `holidays`. An hour skipped when
+             *     daylight saving time starts holds no business time; an hour repeated when it ends counts twice.
+             *     `false`: it runs around the clock.
              */
             business_hours_only: boolean;
             /**
@@ -3583,6 +3698,15 @@ export interface components {
              * @example Europe/Berlin
              */
             time_zone: string;
+            /**
+             * @description Dates (in `time_zone`) with no business time, in ascending order. Only matters with
+             *     `business_hours_only`.
+             * @example [
+             *       "2025-12-25",
+             *       "2025-12-26"
+             *     ]
+             */
+            holidays: string[];
             /** @description Inactive policies are not applied to tickets. */
             is_active: boolean;
             /**
@@ -3643,6 +3767,15 @@ export interface components {
              * @example Europe/Berlin
              */
             time_zone?: string;
+            /**
+             * @description Dates (in `time_zone`) with no business time; kept in ascending order.
+             * @default []
+             * @example [
+             *       "2025-12-25",
+             *       "2025-12-26"
+             *     ]
+             */
+            holidays?: string[];
             /** @default true */
             is_active?: boolean;
             /**
@@ -3671,6 +3804,14 @@ export interface components {
             business_end_hour?: number;
             include_weekends?: boolean;
             time_zone?: string;
+            /**
+             * @description Dates (in `time_zone`) with no business time; kept in ascending order. Replaces the whole list.
+             * @example [
+             *       "2025-12-25",
+             *       "2025-12-26"
+             *     ]
+             */
+            holidays?: string[];
             is_active?: boolean;
             /** Format: date */
             effective_from?: string;
@@ -3681,7 +3822,7 @@ export interface components {
          * @description Where one SLA target stands.
          *     - `none`: no target applies (no policy, or the policy sets none).
          *     - `running`: the clock runs and the due time is ahead.
-         *     - `at_risk`: running, and due within the policy's `escalation_threshold_minutes`.
+         *     - `at_risk`: running, and due within the policy's `escalation_threshold_minutes` of business time.
          *     - `paused`: the clock stands still while the ticket is `pending` (resolution only).
          *     - `met`: done on or before the due time.
          *     - `breached`: the due time passed first — whether the target is still open or was met late.
@@ -3713,8 +3854,20 @@ export interface components {
              */
             responded_at: string | null;
             /**
-             * @description Seconds from the moment the clock stopped (`responded_at`), or else from `computed_at`, to `due_at`
-             *     (rounded down); negative when overdue or met late. `null` when no target applies.
+             * @description Business minutes (see the policy's `business_hours_only`) from the creation to the moment the clock
+             *     stopped (`responded_at`), or else to `computed_at`; rounded down. `null` when no target applies.
+             * @example 18
+             */
+            elapsed_business_minutes: number | null;
+            /**
+             * @description `target_minutes` less the business time elapsed, rounded down: negative when overdue or met late.
+             *     `null` when no target applies.
+             * @example 11
+             */
+            remaining_business_minutes: number | null;
+            /**
+             * @description Calendar seconds from the moment the clock stopped (`responded_at`), or else from `computed_at`, to
+             *     `due_at` (rounded down); negative when overdue or met late. `null` when no target applies.
              * @example 1140
              */
             remaining_seconds: number | null;
@@ -3748,9 +3901,22 @@ export interface components {
              */
             resolved_at: string | null;
             /**
-             * @description Seconds from the moment the clock stopped (`resolved_at`, or the start of the current pause), or
-             *     else from `computed_at`, to `due_at` (rounded down): frozen while paused, negative when overdue or
-             *     resolved late. `null` when no target applies.
+             * @description Business minutes (see the policy's `business_hours_only`) the clock has run: from the creation to
+             *     the moment it stopped (`resolved_at`, or the start of the current pause), or else to `computed_at`,
+             *     less the pauses; rounded down. `null` when no target applies.
+             * @example 470
+             */
+            elapsed_business_minutes: number | null;
+            /**
+             * @description `target_minutes` less the business time elapsed, rounded down: frozen while paused, negative when
+             *     overdue or resolved late. `null` when no target applies.
+             * @example 10
+             */
+            remaining_business_minutes: number | null;
+            /**
+             * @description Calendar seconds from the moment the clock stopped (`resolved_at`, or the start of the current
+             *     pause), or else from `computed_at`, to `due_at` (rounded down): frozen while paused, negative when
+             *     overdue or resolved late. `null` when no target applies.
              * @example 27000
              */
             remaining_seconds: number | null;
@@ -3765,9 +3931,9 @@ export interface components {
             /** Format: uuid */
             ticket_id: string;
             /**
-             * @description The policy the ticket is under: the one set on the ticket, or else the active policy for its
-             *     priority (and category, when one names it) in effect on the day it was created. `null` when none
-             *     applies; the targets are then `none`.
+             * @description The policy the ticket is under: the most specific active policy for its current priority (one
+             *     naming its category before one for every category) in effect on the day it was created, in the
+             *     policy's time zone. `null` when none applies; the targets are then `none`.
              */
             policy: components["schemas"]["SlaPolicy"] | null;
             first_response: components["schemas"]["SlaFirstResponse"];
@@ -3789,6 +3955,58 @@ export interface components {
              * @description The moment this state describes.
              */
             computed_at: string;
+        };
+        /**
+         * @description Where a ticket's SLA stands as a whole, in the list of SLA states. The first that applies:
+         *     - `breached`: a target was missed (`breached_at` is set), whatever happened since.
+         *     - `at_risk`: a running target is due within the policy's `escalation_threshold_minutes`.
+         *     - `paused`: the resolution clock stands still (the ticket is `pending`).
+         *     - `running`: the clocks run and every due time is ahead.
+         * @example at_risk
+         * @enum {string}
+         */
+        SlaTicketListStatus: "running" | "at_risk" | "paused" | "breached";
+        /**
+         * @description An open ticket under an SLA policy: enough of the ticket to show it in a queue, where its SLA
+         *     stands as a whole (`sla_status`, `next_due_at`), and its full live SLA state (`sla`).
+         */
+        SlaTicketListItem: {
+            /**
+             * Format: uuid
+             * @example 6f1d2c1e-8a1b-4c8e-9b0a-2f4a0c3d5e6f
+             */
+            ticket_id: string;
+            /** @example TKT-2026-00042 */
+            ticket_number: string;
+            /** @example VPN drops every few minutes */
+            title: string;
+            ticket_status: components["schemas"]["TicketStatus"];
+            priority: components["schemas"]["TicketPriority"];
+            /**
+             * Format: uuid
+             * @description The agent working on it; `null` while it waits in the queue.
+             */
+            assignee_id: string | null;
+            /** Format: uuid */
+            team_id: string | null;
+            sla_status: components["schemas"]["SlaTicketListStatus"];
+            /**
+             * Format: date-time
+             * @description The earliest due time of a target not yet met whose clock runs: the first response until it is
+             *     met, the resolution unless the ticket is paused. In the past when that target is overdue; `null`
+             *     when no clock runs towards a target (a paused ticket that has had its first response).
+             * @example 2025-03-04T17:00:00Z
+             */
+            next_due_at: string | null;
+            sla: components["schemas"]["SlaTicketState"];
+        };
+        SlaTicketListPage: {
+            data: components["schemas"]["SlaTicketListItem"][];
+            /**
+             * @description The cursor of the next page; `null` on the last page. A page may hold fewer than `limit` items
+             *     (even none) while a cursor is given: follow it until it is `null`.
+             */
+            next_cursor: string | null;
         };
         /**
          * @description Where an escalation is in its workflow: `pending` → `acknowledged` → `resolved`; `pending` may also be
@@ -4509,6 +4727,131 @@ export interface components {
             csat: components["schemas"]["TicketStatsCsat"];
         };
         /**
+         * @description Percentiles (continuous, interpolated) of a duration in calendar minutes, to one decimal, over the
+         *     tickets that have it. All `null` when none has.
+         */
+        SlaStatsPercentiles: {
+            /**
+             * @description How many tickets the percentiles are over.
+             * @example 40
+             */
+            count: number;
+            /**
+             * @description The median.
+             * @example 42.5
+             */
+            p50: number | null;
+            /** @example 180 */
+            p90: number | null;
+            /** @example 310.2 */
+            p95: number | null;
+        };
+        /**
+         * @description SLA numbers over a set of tickets (those created in a period, for a team or overall).
+         *     An SLA outcome is decided once a ticket is breached (`sla_breached_at` is set) or resolved under a
+         *     policy without a breach (met); open tickets not yet breached count in neither.
+         */
+        SlaStatsMetrics: {
+            /**
+             * @description Tickets created in the period.
+             * @example 48
+             */
+            tickets: number;
+            /**
+             * @description Tickets resolved under an SLA policy without a breach.
+             * @example 40
+             */
+            sla_met: number;
+            /**
+             * @description Tickets that missed an SLA target.
+             * @example 4
+             */
+            sla_breached: number;
+            /**
+             * @description `sla_met / (sla_met + sla_breached)`, as a percentage to one decimal; `null` when no outcome is decided.
+             * @example 90.9
+             */
+            compliance_percent: number | null;
+            /**
+             * @description Targets missed, as the SLA engine recorded them (`sla.breached` events): a ticket that missed both its first response and its resolution counts twice.
+             * @example 5
+             */
+            breaches: number;
+            first_response_minutes: components["schemas"]["SlaStatsPercentiles"];
+            resolution_minutes: components["schemas"]["SlaStatsPercentiles"];
+            /**
+             * @description Of the tickets ever resolved, the share reopened at least once, as a percentage to one decimal; `null` when none was resolved.
+             * @example 7.5
+             */
+            reopen_rate_percent: number | null;
+            csat: components["schemas"]["TicketStatsCsat"];
+        };
+        /** @description One team's numbers in a period. Tickets without a team form a row of their own (`team_id` `null`). */
+        SlaStatsTeam: {
+            /**
+             * Format: uuid
+             * @description The team; `null` for tickets without one.
+             */
+            team_id: string | null;
+            /**
+             * @description The team's name; `null` for tickets without a team.
+             * @example Network
+             */
+            team_name: string | null;
+            metrics: components["schemas"]["SlaStatsMetrics"];
+        };
+        /**
+         * @description The numbers of one period: `[start, end)`, over the tickets created in it. `overall` covers every
+         *     ticket of the period; `teams` has a row per team with tickets in it (by name).
+         */
+        SlaStatsPeriod: {
+            /**
+             * Format: date-time
+             * @example 2025-03-03T00:00:00Z
+             */
+            start: string;
+            /**
+             * Format: date-time
+             * @example 2025-03-10T00:00:00Z
+             */
+            end: string;
+            overall: components["schemas"]["SlaStatsMetrics"];
+            teams: components["schemas"]["SlaStatsTeam"][];
+        };
+        /**
+         * @description SLA statistics over the tickets the caller can see (row-level security decides: a manager sees
+         *     their department's) created in `[from, to)`, overall and per team, in one period or one per
+         *     `interval`.
+         */
+        SlaStats: {
+            /**
+             * Format: date-time
+             * @example 2025-02-02T00:00:00Z
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @example 2025-03-04T00:00:00Z
+             */
+            to: string;
+            /**
+             * @description The length of each period; `null` for a single period covering `[from, to)`.
+             * @example week
+             * @enum {string|null}
+             */
+            interval: "day" | "week" | "month" | null;
+            /**
+             * @description The IANA time zone the periods' days, weeks (from Monday) and months are counted in.
+             * @example Europe/Berlin
+             */
+            time_zone: string;
+            /**
+             * @description In time order. With an `interval`, one per calendar day, week or month that overlaps `[from, to)`
+             *     (the first and last cut to it), empty ones included.
+             */
+            periods: components["schemas"]["SlaStatsPeriod"][];
+        };
+        /**
          * @description What happened. Written by the server's authentication code and by database triggers (role changes); never by clients.
          * @example login_failed
          * @enum {string}
@@ -4688,6 +5031,14 @@ export interface components {
             is_active?: boolean;
         };
         /**
+         * @description Where a delivery stands: `pending` (waiting for its next attempt, or being attempted),
+         *     `delivered` (the receiver answered 2xx), `failed` (every attempt failed; it is not tried again
+         *     unless it is redelivered).
+         * @example delivered
+         * @enum {string}
+         */
+        WebhookDeliveryStatus: "pending" | "delivered" | "failed";
+        /**
          * @description The kind of change an event reports, as `<resource>.<change>`. These are every type the database
          *     writes to its event outbox; each one's `data` is described by its variant of `Event`.
          *     - `ticket.created`, `ticket.updated`, `ticket.deleted`: a ticket was opened, changed (any field,
@@ -4711,6 +5062,129 @@ export interface components {
          * @enum {string}
          */
         EventType: "ticket.created" | "ticket.updated" | "ticket.deleted" | "ticket.tagged" | "ticket.untagged" | "comment.created" | "comment.updated" | "comment.deleted" | "attachment.created" | "escalation.created" | "escalation.updated" | "feedback.created" | "feedback.updated" | "kb_article.created" | "kb_article.updated" | "sla.warning" | "sla.breached" | "notification.created" | "chat.session_created" | "chat.session_updated" | "chat.message_created";
+        /** @description One HTTP request of a delivery and how it went. */
+        WebhookDeliveryAttempt: {
+            /**
+             * @description Its number among the delivery's attempts, counting across redeliveries.
+             * @example 2
+             */
+            attempt: number;
+            /**
+             * Format: date-time
+             * @description When the request was sent.
+             * @example 2025-01-31T09:30:31.000Z
+             */
+            attempted_at: string;
+            /**
+             * @description How long the request took, up to the whole answer or the failure.
+             * @example 184
+             */
+            duration_ms: number;
+            /**
+             * @description The receiver's HTTP status; `null` when no answer came (connection refused, time-out). Redirects are not followed: a `3xx` counts as a failure.
+             * @example 503
+             */
+            status_code: number | null;
+            /**
+             * @description The start of the receiver's answer (at most 2,000 characters); `null` when there was none.
+             * @example Service Unavailable
+             */
+            response_body: string | null;
+            /**
+             * @description Why the attempt failed, when it did; `null` for a `2xx` answer.
+             * @example the receiver answered 503
+             */
+            error: string | null;
+        };
+        /**
+         * @description One event sent to one webhook: the request, signed as `Webhook` describes, is `POST`ed again with
+         *     exponential backoff (and jitter) until the receiver answers `2xx` or the attempts run out. Every
+         *     attempt sends the same body; each is signed anew with the time it is sent. Requests also carry
+         *     `Ticketflow-Event` (the event's type) and `Ticketflow-Delivery` (this id). Deliveries of an
+         *     inactive webhook wait until it is active again.
+         * @example {
+         *       "id": "8d4b2f6e-1a3c-4e5f-9b7d-0c2e4a6b8d1f",
+         *       "webhook_id": "2c9e7a1b-4d3f-4e5a-8b6c-7d8e9f0a1b2c",
+         *       "event_id": "1042",
+         *       "event_type": "comment.created",
+         *       "status": "delivered",
+         *       "attempt_count": 2,
+         *       "next_attempt_at": null,
+         *       "last_attempt_at": "2025-01-31T09:30:31.000Z",
+         *       "delivered_at": "2025-01-31T09:30:31.000Z",
+         *       "created_at": "2025-01-31T09:30:00.000Z",
+         *       "attempts": [
+         *         {
+         *           "attempt": 1,
+         *           "attempted_at": "2025-01-31T09:30:00.500Z",
+         *           "duration_ms": 10000,
+         *           "status_code": null,
+         *           "response_body": null,
+         *           "error": "timed out after 10000 ms"
+         *         },
+         *         {
+         *           "attempt": 2,
+         *           "attempted_at": "2025-01-31T09:30:31.000Z",
+         *           "duration_ms": 184,
+         *           "status_code": 200,
+         *           "response_body": "ok",
+         *           "error": null
+         *         }
+         *       ]
+         *     }
+         */
+        WebhookDelivery: {
+            /**
+             * Format: uuid
+             * @example 8d4b2f6e-1a3c-4e5f-9b7d-0c2e4a6b8d1f
+             */
+            readonly id: string;
+            /**
+             * Format: uuid
+             * @example 2c9e7a1b-4d3f-4e5a-8b6c-7d8e9f0a1b2c
+             */
+            webhook_id: string;
+            /**
+             * @description The event's id, as in the envelope's `id`.
+             * @example 1042
+             */
+            event_id: string;
+            event_type: components["schemas"]["EventType"];
+            status: components["schemas"]["WebhookDeliveryStatus"];
+            /**
+             * @description Requests made so far, across redeliveries.
+             * @example 2
+             */
+            attempt_count: number;
+            /**
+             * Format: date-time
+             * @description While `pending`: when the next attempt is due (a moment later while one is under way); `null` otherwise.
+             */
+            next_attempt_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the latest attempt was made; `null` before the first.
+             */
+            last_attempt_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the receiver last answered `2xx`; kept when the delivery is queued again.
+             */
+            delivered_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the event was queued for this webhook.
+             */
+            created_at: string;
+            /** @description The latest attempts (at most 10), oldest first. */
+            attempts: components["schemas"]["WebhookDeliveryAttempt"][];
+        };
+        WebhookDeliveryPage: {
+            /** @description Newest first. */
+            data: components["schemas"]["WebhookDelivery"][];
+            /** @description The cursor of the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
         /**
          * @description The fields every event has, whatever its type. `data` says what changed; its shape depends on
          *     `type` (see the variants of `Event`). Events carry ids, not copies of the rows: fetch the resource
@@ -5236,6 +5710,8 @@ export interface components {
         ChatSessionId: string;
         /** @description The webhook's id. */
         WebhookId: string;
+        /** @description The delivery's id. */
+        WebhookDeliveryId: string;
     };
     requestBodies: never;
     headers: {
@@ -5339,6 +5815,9 @@ export type SlaTargetStatus = components['schemas']['SlaTargetStatus'];
 export type SlaFirstResponse = components['schemas']['SlaFirstResponse'];
 export type SlaResolution = components['schemas']['SlaResolution'];
 export type SlaTicketState = components['schemas']['SlaTicketState'];
+export type SlaTicketListStatus = components['schemas']['SlaTicketListStatus'];
+export type SlaTicketListItem = components['schemas']['SlaTicketListItem'];
+export type SlaTicketListPage = components['schemas']['SlaTicketListPage'];
 export type EscalationStatus = components['schemas']['EscalationStatus'];
 export type EscalationType = components['schemas']['EscalationType'];
 export type Escalation = components['schemas']['Escalation'];
@@ -5389,6 +5868,11 @@ export type TicketStatsByStatus = components['schemas']['TicketStatsByStatus'];
 export type TicketStatsByPriority = components['schemas']['TicketStatsByPriority'];
 export type TicketStatsCsat = components['schemas']['TicketStatsCsat'];
 export type TicketStats = components['schemas']['TicketStats'];
+export type SlaStatsPercentiles = components['schemas']['SlaStatsPercentiles'];
+export type SlaStatsMetrics = components['schemas']['SlaStatsMetrics'];
+export type SlaStatsTeam = components['schemas']['SlaStatsTeam'];
+export type SlaStatsPeriod = components['schemas']['SlaStatsPeriod'];
+export type SlaStats = components['schemas']['SlaStats'];
 export type AuditLogEventType = components['schemas']['AuditLogEventType'];
 export type AuditLogStatus = components['schemas']['AuditLogStatus'];
 export type AuditLog = components['schemas']['AuditLog'];
@@ -5400,7 +5884,11 @@ export type WebhookPage = components['schemas']['WebhookPage'];
 export type WebhookCreate = components['schemas']['WebhookCreate'];
 export type WebhookCreated = components['schemas']['WebhookCreated'];
 export type WebhookUpdate = components['schemas']['WebhookUpdate'];
+export type WebhookDeliveryStatus = components['schemas']['WebhookDeliveryStatus'];
 export type EventType = components['schemas']['EventType'];
+export type WebhookDeliveryAttempt = components['schemas']['WebhookDeliveryAttempt'];
+export type WebhookDelivery = components['schemas']['WebhookDelivery'];
+export type WebhookDeliveryPage = components['schemas']['WebhookDeliveryPage'];
 export type EventEnvelope = components['schemas']['EventEnvelope'];
 export type EventTicketCreated = components['schemas']['EventTicketCreated'];
 export type EventTicketUpdated = components['schemas']['EventTicketUpdated'];
@@ -5451,6 +5939,7 @@ export type ParameterArticleId = components['parameters']['ArticleId'];
 export type ParameterArticleVersion = components['parameters']['ArticleVersion'];
 export type ParameterChatSessionId = components['parameters']['ChatSessionId'];
 export type ParameterWebhookId = components['parameters']['WebhookId'];
+export type ParameterWebhookDeliveryId = components['parameters']['WebhookDeliveryId'];
 export type HeaderXRequestId = components['headers']['XRequestId'];
 export type HeaderRetryAfter = components['headers']['RetryAfter'];
 export type HeaderRateLimitLimit = components['headers']['RateLimitLimit'];
@@ -8688,6 +9177,10 @@ export interface operations {
                  *       "business_start_hour": 8,
                  *       "business_end_hour": 18,
                  *       "time_zone": "Europe/Berlin",
+                 *       "holidays": [
+                 *         "2025-12-25",
+                 *         "2025-12-26"
+                 *       ],
                  *       "effective_from": "2025-01-01"
                  *     }
                  */
@@ -8852,6 +9345,7 @@ export interface operations {
                      *         "business_end_hour": 17,
                      *         "include_weekends": false,
                      *         "time_zone": "UTC",
+                     *         "holidays": [],
                      *         "is_active": true,
                      *         "effective_from": "2025-01-01",
                      *         "effective_until": null,
@@ -8863,6 +9357,8 @@ export interface operations {
                      *         "target_minutes": 30,
                      *         "due_at": "2025-03-04T09:30:00Z",
                      *         "responded_at": "2025-03-04T09:12:00Z",
+                     *         "elapsed_business_minutes": 12,
+                     *         "remaining_business_minutes": 18,
                      *         "remaining_seconds": 1080,
                      *         "breached": false
                      *       },
@@ -8871,6 +9367,8 @@ export interface operations {
                      *         "target_minutes": 480,
                      *         "due_at": "2025-03-04T17:00:00Z",
                      *         "resolved_at": null,
+                     *         "elapsed_business_minutes": 470,
+                     *         "remaining_business_minutes": 10,
                      *         "remaining_seconds": 600,
                      *         "breached": false
                      *       },
@@ -8887,6 +9385,49 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listTicketSlaStates: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only tickets whose SLA stands this way (`sla_status`); repeat for several. */
+                status?: components["schemas"]["SlaTicketListStatus"][];
+                /**
+                 * @description Only tickets not yet breached with a target due within this many minutes from now.
+                 * @example 60
+                 */
+                breaching_within?: number;
+                /** @description Only tickets assigned to this user, or `none` for unassigned ones. */
+                assignee_id?: string | "none";
+                /** @description Only tickets of this team. */
+                team_id?: string;
+                /** @description Only tickets of this priority; repeat for several. */
+                priority?: components["schemas"]["TicketPriority"][];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of SLA states, most urgent first. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaTicketListPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -10399,6 +10940,119 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    getSlaStats: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The start of the period (inclusive); by default 30 days before `to`.
+                 * @example 2025-02-01T00:00:00+01:00
+                 */
+                from?: string;
+                /**
+                 * @description The end of the period (exclusive); by default now.
+                 * @example 2025-03-01T00:00:00+01:00
+                 */
+                to?: string;
+                /** @description Split the period into calendar days, weeks or months; one period when left out. */
+                interval?: "day" | "week" | "month";
+                /**
+                 * @description The IANA time zone of the periods' boundaries; by default the company's (`GET /v1/settings`).
+                 * @example Europe/Berlin
+                 */
+                time_zone?: string;
+                /** @description Only tickets of this department. */
+                department_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The numbers. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "from": "2025-02-01T00:00:00Z",
+                     *       "to": "2025-03-01T00:00:00Z",
+                     *       "interval": null,
+                     *       "time_zone": "UTC",
+                     *       "periods": [
+                     *         {
+                     *           "start": "2025-02-01T00:00:00Z",
+                     *           "end": "2025-03-01T00:00:00Z",
+                     *           "overall": {
+                     *             "tickets": 48,
+                     *             "sla_met": 40,
+                     *             "sla_breached": 4,
+                     *             "compliance_percent": 90.9,
+                     *             "breaches": 5,
+                     *             "first_response_minutes": {
+                     *               "count": 46,
+                     *               "p50": 12.5,
+                     *               "p90": 55,
+                     *               "p95": 80.4
+                     *             },
+                     *             "resolution_minutes": {
+                     *               "count": 41,
+                     *               "p50": 240,
+                     *               "p90": 1320,
+                     *               "p95": 2400
+                     *             },
+                     *             "reopen_rate_percent": 4.9,
+                     *             "csat": {
+                     *               "average": 4.4,
+                     *               "responses": 20
+                     *             }
+                     *           },
+                     *           "teams": [
+                     *             {
+                     *               "team_id": "3c1a2b4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *               "team_name": "Network",
+                     *               "metrics": {
+                     *                 "tickets": 48,
+                     *                 "sla_met": 40,
+                     *                 "sla_breached": 4,
+                     *                 "compliance_percent": 90.9,
+                     *                 "breaches": 5,
+                     *                 "first_response_minutes": {
+                     *                   "count": 46,
+                     *                   "p50": 12.5,
+                     *                   "p90": 55,
+                     *                   "p95": 80.4
+                     *                 },
+                     *                 "resolution_minutes": {
+                     *                   "count": 41,
+                     *                   "p50": 240,
+                     *                   "p90": 1320,
+                     *                   "p95": 2400
+                     *                 },
+                     *                 "reopen_rate_percent": 4.9,
+                     *                 "csat": {
+                     *                   "average": 4.4,
+                     *                   "responses": 20
+                     *                 }
+                     *               }
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SlaStats"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     listAuditLogs: {
         parameters: {
             query?: {
@@ -10616,6 +11270,82 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description The page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; bound to the list's filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only deliveries in this status; repeat for several (`status=pending&status=failed`). */
+                status?: components["schemas"]["WebhookDeliveryStatus"][];
+            };
+            header?: never;
+            path: {
+                /** @description The webhook's id. */
+                webhook_id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    redeliverWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request (1–255 characters; a UUID is a good choice). A retry with the same key
+                 *     and body returns the first response instead of acting twice; the same key with a different request is
+                 *     a `422 idempotency_key_reused`. Keys are kept for 24 hours, per caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The webhook's id. */
+                webhook_id: components["parameters"]["WebhookId"];
+                /** @description The delivery's id. */
+                delivery_id: components["parameters"]["WebhookDeliveryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery, queued again. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
         };
     };

@@ -33,6 +33,7 @@ import { settingsRoutes } from './api/organisation/settings.js';
 import { tagRoutes } from './api/organisation/tags.js';
 import { teamRoutes } from './api/organisation/teams.js';
 import { slaPolicyRoutes } from './api/sla/routes.js';
+import { slaStateRoutes } from './api/sla/sla-states.js';
 import { ticketSlaRoutes } from './api/sla/ticket-sla.js';
 import { ticketRoutes } from './api/tickets/routes.js';
 import { invitationAcceptRoutes } from './api/users/invitation-accept.js';
@@ -185,6 +186,7 @@ function v1Routes(deps: AppDeps) {
   v1.route('/tickets', ticketRoutes(deps));
   v1.route('/attachments', attachmentRoutes(deps));
   v1.route('/feedback', feedbackRoutes(deps));
+  v1.route('/sla/tickets', slaStateRoutes(deps));
   v1.route('/sla-policies', slaPolicyRoutes(deps));
   v1.route('/escalations', escalationRoutes(deps));
   v1.route('/notifications', notificationRoutes(deps));

@@ -1,6 +1,6 @@
 /**
- * Ticket statistics. Computed over `tickets` as the caller sees it under row-level security, so every
- * number is one of the caller's own view: a customer's are about their own tickets only.
+ * Ticket and SLA statistics. Computed over `tickets` as the caller sees it under row-level security,
+ * so every number is one of the caller's own view: a customer's are about their own tickets only.
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -8,8 +8,10 @@ import type { components } from '../../../../../src/generated/api.js';
 import { requireScope } from '../../auth/scopes.js';
 import type { AppDeps, AppEnv } from '../../context.js';
 import { readQuery } from '../../http/input.js';
+import { forbidden } from '../../http/problem.js';
 import { id, timestamp } from '../../http/schemas.js';
 import { numberOrNull } from '../../http/serialize.js';
+import { slaStats, SlaStatsQuery } from './sla-stats.js';
 
 type TicketStats = components['schemas']['TicketStats'];
 type ByStatus = components['schemas']['TicketStatsByStatus'];
@@ -67,6 +69,7 @@ const STATS_SQL = `
     (select round(avg(rating), 2) from ratings) as csat_average,
     (select count(*)::int from ratings) as csat_responses`;
 
+/** `GET /v1/stats/tickets` and `GET /v1/stats/sla`. */
 export function statsRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .use(requireScope('tickets'))
@@ -92,5 +95,11 @@ export function statsRoutes(deps: AppDeps) {
         csat: { average: numberOrNull(row.csat_average), responses: row.csat_responses },
       };
       return c.json(stats);
+    })
+    .get('/sla', async (c) => {
+      // SLA targets are internal to the support team, as everywhere else in the API.
+      if (c.get('role') === 'customer') throw forbidden('SLA statistics are visible to the support team only.');
+      const query = readQuery(c, SlaStatsQuery);
+      return c.json(await slaStats(c.get('tx'), query, deps.clock.now()));
     });
 }
