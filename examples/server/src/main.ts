@@ -1,19 +1,24 @@
 /**
  * `npm start`: prepares the database (migrations, then the demo data when it is empty), serves the
- * API on http://127.0.0.1:4010, and prints where to find it and how to log in.
+ * API on http://127.0.0.1:4010, runs the background workers (SLA scheduler, notifications, webhooks),
+ * and prints where to find it and how to log in.
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
+import { systemClock } from './clock.js';
 import { loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { jsonLogger } from './logger.js';
 import { fileMailbox, mailboxDir } from './mailbox.js';
+import { channelsFromConfig } from './notifications/delivery/index.js';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './seed/demo.js';
 import { attachmentsDir, localStorage } from './storage.js';
+import { backgroundWorkers } from './workers/background.js';
+import { startWorkers } from './workers/worker.js';
 
 const config = loadConfig();
 const db = await openDatabase(
@@ -32,14 +37,17 @@ console.log(
 const seeded = await seedDemo(db, storage);
 console.log(seeded.created ? 'Seeded the demo data.' : 'Demo data already present.');
 
+const logger = jsonLogger({ level: config.logLevel });
 const app = createApp({
   db,
   storage,
-  logger: jsonLogger({ level: config.logLevel }),
+  logger,
   mailbox: fileMailbox(mailboxDir(config.dataDir)),
   auth: { jwtSecret: new TextEncoder().encode(await jwtSecret(config)) },
   corsOrigins: config.corsOrigins,
 });
+
+const workers = startWorkers(backgroundWorkers({ db, clock: systemClock, logger, channels: channelsFromConfig(config) }), { logger });
 
 const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
   const url = `http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}`;
@@ -47,7 +55,7 @@ const server = serve({ fetch: app.fetch, hostname: config.host, port: config.por
 Ticketflow API   ${url}/v1
 API reference    ${url}/docs
 OpenAPI          ${url}/openapi.json
-Mailbox (dev)    ${mailboxDir(config.dataDir)}
+Mailbox (dev)    ${config.smtpUrl ? `SMTP (notification emails); resets and invitations in ${mailboxDir(config.dataDir)}` : mailboxDir(config.dataDir)}
 
 Demo logins (password "${DEMO_PASSWORD}"):
 ${DEMO_USERS.map((user) => `  ${user.role.padEnd(9)} ${user.email}`).join('\n')}
@@ -65,6 +73,7 @@ async function shutdown(signal: string) {
   stopping = true;
   console.log(`${signal}: shutting down`);
   server.close();
+  await workers.stop();
   await app.close();
   await db.close();
   process.exit(0);
