@@ -213,6 +213,16 @@ describe.each(engines)('triggers on %s', (engine) => {
     expect(third).toBe(`OPS-${year}-00001`);
   });
 
+  it('keeps numbering past 99999 tickets in a year without cutting digits', async () => {
+    const numbers = await inRolledBackTransaction(test.db, async (tx) => {
+      const year = new Date().getUTCFullYear();
+      await tx.query("insert into ticket_counters (prefix, year, last_value) values ('TKT', $1, 99998) on conflict (prefix, year) do update set last_value = 99998", [year]);
+      return [(await newTicket(tx)).ticket_number, (await newTicket(tx)).ticket_number];
+    });
+    const year = new Date().getUTCFullYear();
+    expect(numbers).toEqual([`TKT-${year}-99999`, `TKT-${year}-100000`]);
+  });
+
   it('keeps ticket_history and audit_logs append-only, for the owner too', async () => {
     const results: string[] = [];
     for (const table of ['ticket_history', 'audit_logs']) {
