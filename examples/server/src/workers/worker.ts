@@ -22,27 +22,30 @@ export interface WorkerLoopOptions {
   logger: Logger;
   /** Pause after a batch that found nothing to do. */
   idleMs?: number;
-  /** Called by a worker loop to sleep; tests may shorten it. */
-  sleep?: (ms: number) => Promise<void>;
 }
 
 /**
  * Runs each worker in a loop of its own: again at once while it finds work, after `idleMs` when it
- * finds none, and after a backoff (logged) when a batch throws, so one failing worker neither stops
- * nor starves the others.
+ * finds none, and after a growing backoff (logged, up to a minute) when a batch throws, so one
+ * failing worker neither stops nor starves the others. `stop()` cuts any pause short.
  */
 export function startWorkers(workers: readonly Worker[], options: WorkerLoopOptions): RunningWorkers {
   const idleMs = options.idleMs ?? 1000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref()));
-  let stopping = false;
+  const stopping = new AbortController();
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (stopping.signal.aborted) return resolve();
+      const timer = setTimeout(resolve, ms);
+      stopping.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    });
 
   const loop = async (worker: Worker) => {
     let failures = 0;
-    while (!stopping) {
+    while (!stopping.signal.aborted) {
       try {
         const handled = await worker.runOnce();
         failures = 0;
-        if (handled === 0) await sleep(idleMs);
+        if (handled === 0) await pause(idleMs);
       } catch (error) {
         failures += 1;
         options.logger.log('error', 'worker batch failed', {
@@ -50,7 +53,7 @@ export function startWorkers(workers: readonly Worker[], options: WorkerLoopOpti
           failures,
           error: error instanceof Error ? error.stack ?? error.message : String(error),
         });
-        await sleep(Math.min(idleMs * 2 ** failures, 60_000));
+        await pause(Math.min(idleMs * 2 ** failures, 60_000));
       }
     }
   };
@@ -58,7 +61,7 @@ export function startWorkers(workers: readonly Worker[], options: WorkerLoopOpti
   const loops = workers.map(loop);
   return {
     async stop() {
-      stopping = true;
+      stopping.abort();
       await Promise.all(loops);
     },
   };
