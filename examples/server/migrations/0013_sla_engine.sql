@@ -75,7 +75,7 @@ create function app.sla_policies_queue_refresh() returns trigger
 begin
   insert into sla_refresh_queue (ticket_id)
   select t.id from tickets t
-   where t.priority in (coalesce(new.priority, old.priority), coalesce(old.priority, new.priority))
+   where t.priority in (new.priority, old.priority)
      and t.status not in ('resolved', 'closed')
   on conflict do nothing;
   return null;
@@ -84,9 +84,26 @@ $$;
 create trigger sla_policies_queue_refresh after insert or update or delete on sla_policies
   for each row execute function app.sla_policies_queue_refresh();
 
--- The engine's stamps (the policy that applies, the due times, the breach) are not edits: they
--- are recorded in the history and sent as internal events like any change, but they leave the
--- ticket's version (its ETag) alone, so a client's If-Match is not spoilt by the clock.
+-- A new limit for unassigned urgent tickets moves the timers of those waiting now.
+create function app.critical_unassigned_queue_refresh() returns trigger
+  language plpgsql security definer set search_path = public, app
+  as $$
+begin
+  insert into sla_refresh_queue (ticket_id)
+  select t.id from tickets t
+   where t.priority = 'urgent' and t.assignee_id is null and t.status in ('new', 'open')
+  on conflict do nothing;
+  return null;
+end
+$$;
+create trigger company_settings_queue_sla_refresh after update of critical_unassigned_minutes on company_settings
+  for each row when (new.critical_unassigned_minutes <> old.critical_unassigned_minutes)
+  execute function app.critical_unassigned_queue_refresh();
+
+-- The engine's stamps (the policy that applies, the due times, the breach, and the escalation level
+-- its own escalations move) are not edits: they are recorded in the history and sent as internal
+-- events like any change, but they leave the ticket's version (its ETag) alone, so a client's
+-- If-Match is not spoilt by the clock. An escalation a person opens still moves the version.
 create or replace function app.tickets_before_update() returns trigger
   language plpgsql
   as $$
@@ -94,7 +111,8 @@ declare
   -- What a customer may change, plus what this trigger maintains itself.
   v_customer_editable constant text[] := array['title', 'description', 'status', 'updated_at', 'version',
     'last_updated_by', 'resolved_at', 'closed_at', 'reopen_count', 'search_vector'];
-  v_engine_stamps constant text[] := array['sla_policy_id', 'first_response_due_at', 'resolution_due_at', 'sla_breached_at'];
+  v_engine_stamps constant text[] := array['sla_policy_id', 'first_response_due_at', 'resolution_due_at', 'sla_breached_at',
+    'escalation_level'];
 begin
   if new.id <> old.id or new.ticket_number <> old.ticket_number or new.created_at <> old.created_at
      or new.created_by <> old.created_by then

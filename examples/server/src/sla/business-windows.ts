@@ -2,7 +2,7 @@
  * A calendar's business windows as an index: each business day's opening and closing as instants, in
  * order, with the business time before each. "Business time up to t" is then a binary search, so a
  * span of weeks costs no more than a span of minutes, and one index serves every ticket under the
- * same policy (the scheduler asks for 100k tickets at a time).
+ * same policy (the scheduler plans hundreds of tickets per batch).
  *
  * A window is the instants whose wall-clock reading in the zone is within the business hours of one
  * business date: from the first instant the clock reads the opening hour (or later) to the first it
@@ -179,7 +179,7 @@ export class BusinessWindows {
  * date and time written as if it were UTC milliseconds. A reading the clock shows twice (DST ends)
  * gives the first time it does; one it skips (DST starts) gives the moment it jumps past it.
  */
-export function firstInstantAtWall(zone: IANAZone, wall: number): number {
+function firstInstantAtWall(zone: IANAZone, wall: number): number {
   // The offsets in force around that reading: before and after any change near it.
   const offsets = [...new Set([-2, -1, 0, 1, 2].map((days) => zone.offset(wall + days * DAY_MS)))];
   let best = Infinity;

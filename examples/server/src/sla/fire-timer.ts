@@ -12,7 +12,8 @@ import type { Queryable } from '../db/database.js';
 import { runningClockPoint, ticketSlaState } from './ticket-sla-state.js';
 import { calendarOf } from './business-time.js';
 import { escalationChain, MAX_ESCALATION_LEVEL } from './escalation-chain.js';
-import { loadTicketSla } from './load-ticket-sla.js';
+import { hasEscalation, openEscalation } from './engine-escalations.js';
+import type { TicketSlaInputs } from './load-ticket-sla.js';
 import type { TimerKind } from './plan.js';
 
 export interface DueTimer {
@@ -35,14 +36,19 @@ const TARGETS = {
   resolution_breach: ['resolution', 'breach'],
 } as const;
 
-export async function fireTimer(tx: Queryable, timer: DueTimer, now: Date): Promise<FireResult> {
+/**
+ * Fires `timer` at `now`. `inputs` are the ticket's SLA inputs as loaded with the ticket locked
+ * (firing never changes them: it stamps, escalates and emits), or undefined if it is gone.
+ */
+export async function fireTimer(tx: Queryable, timer: DueTimer, now: Date, inputs: TicketSlaInputs | undefined): Promise<FireResult> {
   switch (timer.kind) {
     case 'first_response_warning':
     case 'first_response_breach':
     case 'resolution_warning':
     case 'resolution_breach': {
       const [target, action] = TARGETS[timer.kind];
-      return action === 'warning' ? warn(tx, timer, target, now) : breach(tx, timer, target, now);
+      const live = liveTarget(inputs, target, now);
+      return action === 'warning' ? warn(tx, timer, live) : breach(tx, timer, live, now);
     }
     case 'escalation_level':
       return raiseLevel(tx, timer);
@@ -53,29 +59,31 @@ export async function fireTimer(tx: Queryable, timer: DueTimer, now: Date): Prom
 
 type Target = 'first_response' | 'resolution';
 
-async function liveTarget(tx: Queryable, ticketId: string, target: Target, now: Date) {
-  const inputs = await loadTicketSla(tx, ticketId);
+type LiveTarget = ReturnType<typeof liveTarget>;
+
+function liveTarget(inputs: TicketSlaInputs | undefined, target: Target, now: Date) {
   if (!inputs?.policy) return null;
   const state = ticketSlaState(inputs.ticket, inputs.policy, now);
   const metAt = target === 'first_response' ? state.first_response.responded_at : state.resolution.resolved_at;
-  return { inputs, policy: inputs.policy, state: state[target], metAt };
+  return { target, inputs, policy: inputs.policy, state: state[target], metAt };
 }
 
-async function warn(tx: Queryable, timer: DueTimer, target: Target, now: Date): Promise<FireResult> {
-  const live = await liveTarget(tx, timer.ticket_id, target, now);
+async function warn(tx: Queryable, timer: DueTimer, live: LiveTarget): Promise<FireResult> {
+  // Past the due time a warning would come after (or with) the breach notice: pointless.
+  if (live?.state.status === 'breached') return { done: true, outcome: 'skipped: already breached' };
   // A target met, paused or no longer under a policy has nothing to warn about; planning again
   // removes or moves the timer.
-  if (!live || (live.state.status !== 'at_risk' && live.state.status !== 'breached')) return { done: false };
+  if (live?.state.status !== 'at_risk') return { done: false };
   await tx.query("select app.emit('sla.warning', $1, true, $2::jsonb)", [
     timer.ticket_id,
-    { target, due_at: live.state.due_at, policy_id: live.policy.id },
+    { target: live.target, due_at: live.state.due_at, policy_id: live.policy.id },
   ]);
   return { done: true, outcome: 'warned' };
 }
 
-async function breach(tx: Queryable, timer: DueTimer, target: Target, now: Date): Promise<FireResult> {
-  const live = await liveTarget(tx, timer.ticket_id, target, now);
+async function breach(tx: Queryable, timer: DueTimer, live: LiveTarget, now: Date): Promise<FireResult> {
   if (!live?.state.due_at) return { done: false };
+  const { target } = live;
   const dueAt = new Date(live.state.due_at);
   // At the due instant itself the live state still reads `at_risk` (nothing is late *yet*), but the
   // time allowed is used up: the timer firing then is the breach. Met in time, paused, or moved
@@ -96,21 +104,13 @@ async function breach(tx: Queryable, timer: DueTimer, target: Target, now: Date)
   if (live.metAt !== null) return { done: true, outcome: 'breached (met late)' };
 
   // One open SLA escalation per ticket: a second missed target joins the one already open.
-  const open = await tx.query(
-    "select 1 from escalations where ticket_id = $1 and escalation_type = 'sla_breach' and status in ('pending', 'acknowledged')",
-    [timer.ticket_id],
-  );
-  if (open.rows.length > 0) return { done: true, outcome: 'breached (escalation already open)' };
-
-  const [to] = await escalationChain(tx, timer.ticket_id, 1);
+  if (await hasEscalation(tx, timer.ticket_id, 'sla_breach')) return { done: true, outcome: 'breached (escalation already open)' };
   const label = target === 'first_response' ? 'First response' : 'Resolution';
-  await tx.query(
-    `insert into escalations (ticket_id, from_user_id, to_user_id, reason, escalation_level, escalation_type, escalated_at)
-     values ($1, null, $2, $3, 1, 'sla_breach', $4)`,
-    [timer.ticket_id, to ?? null, `${label} target of policy "${live.policy.name}" missed (due ${live.state.due_at}).`, now],
-  );
+  await openEscalation(tx, timer.ticket_id, 'sla_breach', `${label} target of policy "${live.policy.name}" missed (due ${live.state.due_at}).`, now);
 
-  // Each further threshold of business time that passes with the escalation open raises it a level.
+  // Each further threshold of business time that passes with the escalation open raises it a level
+  // (pauses after the breach do not hold it back: the target is already missed). The timers belong
+  // to this escalation: those of an earlier one, fired or not, are set again.
   const threshold = live.policy.escalation_threshold_minutes;
   if (threshold !== null) {
     const target_minutes = target === 'first_response' ? live.policy.response_time_minutes : live.policy.resolution_time_minutes;
@@ -124,7 +124,7 @@ async function breach(tx: Queryable, timer: DueTimer, target: Target, now: Date)
     await tx.query(
       `insert into sla_timers (ticket_id, kind, step, due_at)
        select $1, 'escalation_level', level, at from unnest($2::smallint[], $3::timestamptz[]) as l (level, at)
-       on conflict do nothing`,
+       on conflict (ticket_id, kind, step) do update set due_at = excluded.due_at, fired_at = null, outcome = null`,
       [timer.ticket_id, levels.map((l) => l.level), levels.map((l) => l.at)],
     );
   }
@@ -162,11 +162,6 @@ async function escalateUnassigned(tx: Queryable, timer: DueTimer, now: Date): Pr
   const row = rows[0];
   if (!row?.still) return { done: false };
   if (row.open) return { done: true, outcome: 'skipped: escalation already open' };
-  const [to] = await escalationChain(tx, timer.ticket_id, 1);
-  await tx.query(
-    `insert into escalations (ticket_id, from_user_id, to_user_id, reason, escalation_level, escalation_type, escalated_at)
-     values ($1, null, $2, $3, 1, 'critical_priority', $4)`,
-    [timer.ticket_id, to ?? null, 'Urgent ticket still unassigned after the time the company settings allow (critical_unassigned_minutes).', now],
-  );
+  await openEscalation(tx, timer.ticket_id, 'critical_priority', 'Urgent ticket still unassigned after the time the company settings allow (critical_unassigned_minutes).', now);
   return { done: true, outcome: 'escalated' };
 }

@@ -6,8 +6,8 @@
  * - First response: warned `escalation_threshold_minutes` (business minutes) before it is due, and
  *   breached when due, until the first public reply by staff (or the resolution) meets it.
  * - Resolution: likewise, on the clock that stands still while the ticket is pending; while it stands
- *   still no resolution timer is set (nothing can be missed), and the stored due time stays as it
- *   stood when the pause began.
+ *   still no resolution timer is set (unless it was already missed when the pause began), and the
+ *   stored due time stays as it stood when the pause began.
  * - An urgent ticket still unassigned `critical_unassigned_minutes` (calendar minutes: urgent work does
  *   not wait for office hours) after it was created is escalated.
  * Escalation-level timers are not planned here: they start when a breach fires (see scheduler.ts).
@@ -71,11 +71,9 @@ export function planTicketSla({ ticket, priority, assigneeId, policy, criticalUn
   // The first-response clock never stands still.
   const firstResponseDueAt = addBusinessMinutes(calendar, ticket.createdAt, policy.response_time_minutes);
   const respondedAt = ticket.firstRespondedAt ?? ticket.resolvedAt;
-  if (open && respondedAt === null) {
-    if (threshold !== null) {
-      const warnAt = addBusinessMinutes(calendar, ticket.createdAt, policy.response_time_minutes - threshold);
-      timers.push({ kind: 'first_response_warning', step: 0, dueAt: warnAt });
-    }
+  if (open && respondedAt === null && threshold !== null) {
+    const warnAt = addBusinessMinutes(calendar, ticket.createdAt, policy.response_time_minutes - threshold);
+    timers.push({ kind: 'first_response_warning', step: 0, dueAt: warnAt });
   }
   // A target met late keeps its breach timer: the reply may land after the due time but before the
   // scheduler's next pass, and the miss must still be stamped and announced.
@@ -94,9 +92,18 @@ export function planTicketSla({ ticket, priority, assigneeId, policy, criticalUn
       if (warnAt) timers.push({ kind: 'resolution_warning', step: 0, dueAt: warnAt });
     }
     timers.push({ kind: 'resolution_breach', step: 0, dueAt: resolutionDueAt });
-  } else if (ticket.resolvedAt !== null && resolutionDueAt !== null && ticket.resolvedAt > resolutionDueAt) {
+  } else if (resolutionDueAt !== null && stoppedAfter(ticket, resolutionDueAt)) {
+    // Stopped (resolved, or put on hold) only after the due time: the miss stands and must still
+    // be stamped and escalated, however soon after it the clock stopped.
     timers.push({ kind: 'resolution_breach', step: 0, dueAt: resolutionDueAt });
   }
 
   return { policyId: policy.id, firstResponseDueAt, resolutionDueAt, timers };
+}
+
+/** Whether the resolution clock stands still now, having stopped after `dueAt`. */
+function stoppedAfter(ticket: SlaTicket, dueAt: Date): boolean {
+  const last = ticket.stops.at(-1);
+  const stoppedAt = ticket.resolvedAt ?? (last?.end === null ? last.start : null);
+  return stoppedAt !== null && stoppedAt > dueAt;
 }
