@@ -7,10 +7,13 @@
  *   npm run bench:sla                                  # PGlite in memory, 20k tickets
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test TICKETS=100000 npm run bench:sla
  *
+ * Firing is measured on the first FIRE_SAMPLE (default 20k) timers of a moment when every timer is
+ * due: the worst case, a scheduler catching up after an outage.
+ *
  * Baselines:
  * - planning: one `UPDATE` writing the same three columns on the same tickets with due times SQL can
  *   compute itself (created_at + a fixed interval): the database work of stamping, without the engine.
- * - firing: one `UPDATE` writing every timer's outcome, without acting on them.
+ * - firing: one `UPDATE` writing as many timers' outcomes, without acting on them.
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -21,6 +24,8 @@ import { memoryLogger } from '../examples/server/src/logger.js';
 import { slaScheduler } from '../examples/server/src/sla/scheduler.js';
 
 const TICKETS = Number(process.env.TICKETS ?? 20_000);
+/** Timers fired in the firing pass: firing every timer of 100k tickets at once would take long. */
+const FIRE_SAMPLE = Number(process.env.FIRE_SAMPLE ?? 20_000);
 const adminUrl = process.env.BENCH_DATABASE_URL;
 
 async function scratchDatabase(): Promise<{ db: Database; drop: () => Promise<void>; engine: string }> {
@@ -106,19 +111,22 @@ async function main() {
     const later = new Date(now + 60 * 24 * 3600 * 1000);
     const firing = slaScheduler({ db, clock: { now: () => later }, logger, batchSize: 500 });
     t0 = performance.now();
+    const cpu = process.cpuUsage();
     let fired = 0;
-    for (let n = await firing.runOnce(); n > 0; n = await firing.runOnce()) fired += n;
+    for (let n = await firing.runOnce(); n > 0 && fired < FIRE_SAMPLE; n = await firing.runOnce()) fired += n;
     const fireMs = performance.now() - t0;
+    const used = process.cpuUsage(cpu);
+    const nodeCpuMs = (used.user + used.system) / 1000;
 
     t0 = performance.now();
-    await db.query('update sla_timers set outcome = $1', ['baseline']);
+    await db.query('update sla_timers set outcome = $1 where ctid = any (array(select ctid from sla_timers limit $2))', ['baseline', fired]);
     const fireBaselineMs = performance.now() - t0;
 
     console.log(`\nSLA scheduler on ${engine}, ${TICKETS} open tickets (${planned} planned, ${timers} timers)`);
     console.log(`  planning  ${seconds(planMs).padStart(9)}  ${Math.round((TICKETS / planMs) * 1000)} tickets/s   baseline UPDATE ${seconds(planBaselineMs)}   ratio ${(planMs / planBaselineMs).toFixed(1)}x`);
     console.log(`  firing    ${seconds(fireMs).padStart(9)}  ${Math.round((fired / fireMs) * 1000)} timers/s (${fired} fired, escalation levels included)   baseline UPDATE ${seconds(fireBaselineMs)}   ratio ${(fireMs / fireBaselineMs).toFixed(1)}x`);
-    const breaches = Number((await db.query<{ n: string }>("select count(*) as n from escalations where escalation_type = 'sla_breach'")).rows[0]!.n);
-    console.log(`  escalations opened: ${breaches} (one per ticket expected: ${TICKETS})`);
+    // PGlite runs inside this process: only with PostgreSQL does the split say where the time went.
+    if (adminUrl) console.log(`  firing: the scheduler's process was busy ${Math.round((nodeCpuMs / fireMs) * 100)}% of the time (the rest is PostgreSQL)`);
     if (logger.entries.some((entry) => entry.level === 'error')) console.log('  errors logged:', logger.entries.filter((e) => e.level === 'error').slice(0, 3));
   } finally {
     await drop();

@@ -67,7 +67,9 @@ export function webhookDelivery(options: WebhookDeliveryOptions): Worker {
     });
     const outcome = await db.transaction((tx) => record(tx, delivery, attemptedAt, result, retry, clock));
     if (outcome === 'failed') {
-      logger.log('warn', 'webhook delivery failed for good', { delivery_id: delivery.id, webhook_id: delivery.webhook_id, error: result.error });
+      // The URL may carry a token (many receivers put one in the path): it stays out of logs.
+      const error = result.error?.replaceAll(delivery.url, '[webhook url]');
+      logger.log('warn', 'webhook delivery failed for good', { delivery_id: delivery.id, webhook_id: delivery.webhook_id, error });
     }
   };
 

@@ -21,7 +21,7 @@ export interface WebhookRequest {
   fetch: typeof fetch;
 }
 
-export const MAX_RESPONSE_CHARS = 2000;
+const MAX_RESPONSE_CHARS = 2000;
 const MAX_ERROR_CHARS = 1000;
 /** Bytes read from an answer: enough for MAX_RESPONSE_CHARS of any UTF-8 text, and no more. */
 const MAX_RESPONSE_BYTES = MAX_RESPONSE_CHARS * 4;

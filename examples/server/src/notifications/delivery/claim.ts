@@ -40,7 +40,8 @@ interface ClaimedRow {
 /**
  * Claims up to `limit` pending notifications due at `now` (never tried, or their retry time has
  * come), leasing them until `leaseUntil`. Rows already read are never claimed: the user has seen
- * them. Retries that came due go first, then new rows in the order they were made.
+ * them. Retries that came due go first (`next_attempt_at` sorts nulls last), then new rows in the
+ * order they were made.
  */
 export async function claimDueNotifications(db: Queryable, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedNotification[]> {
   const { rows } = await db.query<ClaimedRow>(

@@ -55,7 +55,7 @@ export function slackChannel({ webhookUrl, fetch: post = fetch, timeoutMs = 10_0
 }
 
 /** The webhook's JSON: a plain `text` for phone notifications, the blocks for the channel. */
-export function slackMessage(notification: OutgoingNotification): Record<string, unknown> {
+function slackMessage(notification: OutgoingNotification): Record<string, unknown> {
   const text = `*${escape(notification.title)}*\n${escape(notification.body)}`;
   return {
     text: notification.title,

@@ -21,7 +21,7 @@ export interface SmsProvider {
 }
 
 /** Two SMS segments: longer texts are cut rather than billed as many messages. */
-export const SMS_MAX_LENGTH = 320;
+const SMS_MAX_LENGTH = 320;
 
 /** The SMS channel over `provider`; without a provider, rows fail as unconfigured. */
 export function smsChannel(provider: SmsProvider | undefined): NotificationChannel {
