@@ -434,10 +434,9 @@ describe.each(engines)('tickets over HTTP (%s)', (engine) => {
          values ($1, 'log.txt', 'text/plain', 3, repeat('a', 64), $2)`,
         [ticket.id, `key-${ticket.id}`],
       );
-      await api.db.query(
-        "insert into escalations (ticket_id, from_user_id, to_user_id, reason, escalation_type) values ($1, $2, $3, 'Stuck', 'manual')",
-        [ticket.id, users.manager, users.agent],
-      );
+      // Escalated by a person (the engine's own escalations leave the version alone).
+      const escalated = await api.as('manager').post(`/v1/tickets/${ticket.id}/escalations`, { reason: 'Stuck', to_user_id: users.agent });
+      expect(escalated.status, JSON.stringify(escalated.body)).toBe(201);
       await api.db.query(
         "insert into notifications (user_id, ticket_id, type, title, body) values ($1, $2, 'comment_added', 'New', 'Body')",
         [users.customer, ticket.id],
