@@ -113,12 +113,12 @@ async function breach(tx: Queryable, timer: DueTimer, live: LiveTarget, now: Dat
   // to this escalation: those of an earlier one, fired or not, are set again.
   const threshold = live.policy.escalation_threshold_minutes;
   if (threshold !== null) {
-    const target_minutes = target === 'first_response' ? live.policy.response_time_minutes : live.policy.resolution_time_minutes;
+    const targetMinutes = target === 'first_response' ? live.policy.response_time_minutes : live.policy.resolution_time_minutes;
     const stops = target === 'first_response' ? [] : live.inputs.ticket.stops.filter((stop) => stop.end !== null);
     const calendar = calendarOf(live.policy);
     const levels = [];
     for (let level = 2; level <= MAX_ESCALATION_LEVEL; level += 1) {
-      const at = runningClockPoint(calendar, live.inputs.ticket.createdAt, target_minutes + (level - 1) * threshold, stops);
+      const at = runningClockPoint(calendar, live.inputs.ticket.createdAt, targetMinutes + (level - 1) * threshold, stops);
       if (at) levels.push({ level, at });
     }
     await tx.query(
