@@ -1,0 +1,211 @@
+/**
+ * Sends requests: builds the URL and headers, authenticates, times out, retries what is safe to
+ * retry, and turns every failure into a typed error. Resource modules describe operations; this is
+ * the only place that talks HTTP (over ky, with its own retries off: retrying needs to know about
+ * idempotency keys and credentials, which ky does not).
+ */
+import ky, { TimeoutError as KyTimeoutError } from 'ky';
+import type { WithResponse } from './api-promise.js';
+import { credentialsAuth, staticToken, type Authenticator } from './auth.js';
+import { AbortError, apiErrorFor, ConnectionError, TicketflowError, TimeoutError, type Problem } from './errors.js';
+import { DEFAULT_RETRY_POLICY, isRetriedStatus, isRetryable, retryDelayMs, type RetryPolicy } from './retry.js';
+
+/** How the client authenticates: exactly one of an API key, an access token or credentials. */
+export type ClientAuth =
+  | { apiKey: string; accessToken?: never; credentials?: never }
+  | { accessToken: string; apiKey?: never; credentials?: never }
+  | { credentials: { email: string; password: string }; apiKey?: never; accessToken?: never };
+
+/** The options of `new Ticketflow(…)`. */
+export type ClientOptions = ClientAuth & {
+  /** Where the API is, for example `https://helpdesk.example.com` (the `/v1/…` paths are appended). */
+  baseUrl: string;
+  /** Milliseconds to wait for each attempt's answer; default 60 000. `false`: no limit. */
+  timeout?: number | false;
+  /** Retries of a failed attempt (connection errors, timeouts, 408, 429, 5xx); default 2. */
+  maxRetries?: number;
+  /** The fetch to use; default the global one, looked up at each request (so test mocks apply). */
+  fetch?: typeof fetch;
+};
+
+/** Options every SDK method takes as its last argument. */
+export interface RequestOptions {
+  /** Milliseconds for each attempt of this request, instead of the client's `timeout`. */
+  timeout?: number | false;
+  /** Aborts the request (and any retries) when signalled; the call rejects with an `AbortError`. */
+  signal?: AbortSignal;
+  /** Retries for this request, instead of the client's `maxRetries`. */
+  maxRetries?: number;
+  /** The `Idempotency-Key` of a POST; by default the SDK makes one per call and reuses it across retries. */
+  idempotencyKey?: string;
+  /** Extra headers (never `Authorization`: the client sets it). */
+  headers?: Record<string, string>;
+}
+
+/** One request, as a resource module describes it. */
+export interface ApiRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Built with `path\`…\``, so every parameter is encoded. */
+  path: string;
+  query?: object | undefined;
+  body?: unknown;
+  /** `If-Match`, for the operations that take an ETag. */
+  ifMatch?: string | undefined;
+  options?: RequestOptions | undefined;
+  /** Sent without credentials (login, refresh). */
+  anonymous?: boolean;
+  /** Called as the request body goes out, and as the response body comes in. */
+  progress?: { upload?: ProgressCallback | undefined; download?: ProgressCallback | undefined };
+}
+
+/** How far a transfer is: bytes so far, bytes in all (0 when unknown), and the fraction done. */
+export interface TransferProgress {
+  transferredBytes: number;
+  totalBytes: number;
+  /** 0 to 1; 0 until the total is known. */
+  percent: number;
+}
+
+export type ProgressCallback = (progress: TransferProgress) => void;
+
+export class Transport {
+  readonly #baseUrl: string;
+  readonly #timeout: number | false;
+  readonly #retry: RetryPolicy;
+  readonly #fetch: typeof fetch;
+  readonly #auth: Authenticator;
+
+  constructor(options: ClientOptions) {
+    if (typeof options.baseUrl !== 'string' || !/^https?:\/\//.test(options.baseUrl)) {
+      throw new TypeError('baseUrl must be an http:// or https:// URL');
+    }
+    this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.#timeout = options.timeout ?? 60_000;
+    this.#retry = { ...DEFAULT_RETRY_POLICY, maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries };
+    const given = options.fetch;
+    this.#fetch = (input, init) => (given ?? globalThis.fetch)(input, init);
+    this.#auth = authenticatorOf(options, (path, body) =>
+      this.request<never>({ method: 'POST', path, body, anonymous: true }).then((result) => result.data),
+    );
+  }
+
+  /** Sends `request` (retrying as allowed) and resolves with the parsed body and the response. */
+  async request<T>(request: ApiRequest): Promise<WithResponse<T>> {
+    const response = await this.send(request);
+    return { data: (await bodyOf(response)) as T, response };
+  }
+
+  /**
+   * Sends `request` (retrying as allowed) and resolves with the successful response, its body
+   * unread: for streams. Every failure rejects with a typed error.
+   */
+  async send(request: ApiRequest, accept = 'application/json'): Promise<Response> {
+    const { method, options = {} } = request;
+    const url = this.#baseUrl + request.path + queryString(request.query);
+    const headers = new Headers(options.headers);
+    headers.set('accept', accept);
+    if (request.ifMatch !== undefined) headers.set('if-match', request.ifMatch);
+    if (method === 'POST') headers.set('idempotency-key', options.idempotencyKey ?? crypto.randomUUID());
+    const maxRetries = options.maxRetries ?? this.#retry.maxRetries;
+    const retryable = isRetryable(method, headers);
+    let renewed = false;
+
+    for (let retry = 0; ; retry += 1) {
+      if (!request.anonymous) headers.set('authorization', await this.#auth.header());
+      let response: Response;
+      try {
+        response = await ky(url, {
+          method,
+          headers,
+          ...(request.body instanceof FormData ? { body: request.body } : request.body === undefined ? {} : { json: request.body }),
+          ...(request.progress?.upload ? { onUploadProgress: request.progress.upload } : {}),
+          ...(request.progress?.download ? { onDownloadProgress: request.progress.download } : {}),
+          timeout: options.timeout ?? this.#timeout,
+          ...(options.signal ? { signal: options.signal } : {}),
+          retry: 0,
+          throwHttpErrors: false,
+          fetch: this.#fetch,
+        });
+      } catch (cause) {
+        const error = transportError(cause, method, request.path, options.signal);
+        if (error instanceof AbortError || !retryable || retry >= maxRetries) throw error;
+        await pause(retryDelayMs(this.#retry, retry + 1, undefined) ?? 0, options.signal);
+        continue;
+      }
+
+      if (response.ok) return response;
+
+      const sentWith = headers.get('authorization');
+      if (response.status === 401 && !request.anonymous && !renewed && sentWith !== null && (await this.#auth.renew(sentWith))) {
+        renewed = true; // once per call: a second 401 is the answer
+        retry -= 1; // a renewal is not a retry
+        continue;
+      }
+      const error = apiErrorFor({ status: response.status, method, path: request.path, headers: response.headers, problem: await problemOf(response) });
+      if (!retryable || !isRetriedStatus(response.status) || retry >= maxRetries) throw error;
+      const delay = retryDelayMs(this.#retry, retry + 1, response.headers);
+      if (delay === null) throw error; // the API asks for a longer wait than the policy allows
+      await pause(delay, options.signal);
+    }
+  }
+}
+
+function authenticatorOf(options: ClientAuth, requestTokens: Parameters<typeof credentialsAuth>[1]): Authenticator {
+  const given = [options.apiKey, options.accessToken, options.credentials].filter((value) => value !== undefined);
+  if (given.length !== 1) throw new TypeError('pass exactly one of apiKey, accessToken or credentials');
+  if (options.credentials) return credentialsAuth(options.credentials, requestTokens);
+  const token = options.apiKey ?? options.accessToken;
+  if (typeof token !== 'string' || token === '') throw new TypeError('apiKey and accessToken must be non-empty strings');
+  return staticToken(token);
+}
+
+/** `?a=1&b=x&b=y`: arrays repeat the parameter; undefined and null are left out. */
+function queryString(query: object | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== undefined && item !== null) params.append(key, String(item));
+    }
+  }
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+async function bodyOf(response: Response): Promise<unknown> {
+  if (response.status === 204) return undefined;
+  const type = response.headers.get('content-type') ?? '';
+  return type.includes('json') ? response.json() : response.text();
+}
+
+async function problemOf(response: Response): Promise<Problem | undefined> {
+  try {
+    const body: unknown = await response.json();
+    return typeof body === 'object' && body !== null && 'code' in body ? (body as Problem) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function transportError(cause: unknown, method: string, path: string, signal: AbortSignal | undefined): TicketflowError {
+  if (cause instanceof TicketflowError) return cause;
+  if (signal?.aborted) return new AbortError(`${method} ${path} was aborted`, { cause });
+  if (cause instanceof KyTimeoutError) return new TimeoutError(`${method} ${path} timed out`, { cause });
+  return new ConnectionError(`${method} ${path} could not reach the API: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+}
+
+/** Waits `ms`, or rejects with an `AbortError` as soon as `signal` aborts. */
+export function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new AbortError('aborted while waiting to retry'));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new AbortError('aborted while waiting to retry'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
