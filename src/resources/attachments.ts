@@ -1,0 +1,171 @@
+/**
+ * `tf.attachments`: files on tickets and comments. Uploads take a `Blob`/`File`, bytes, or a web
+ * stream or async iterable of bytes (Node streams are async iterables). On Node, a file on disk is
+ * best passed as `await fs.openAsBlob(path)`: a Blob read as it is sent, not into memory first.
+ * Both directions report progress.
+ */
+import { APIPromise } from '../core/api-promise.js';
+import type { ItemOf, ListQueryOf, ResultOf } from '../core/operations.js';
+import type { PagePromise } from '../core/pagination.js';
+import { path } from '../core/path.js';
+import { Resource } from '../core/resource.js';
+import type { ProgressCallback, RequestOptions } from '../core/transport.js';
+
+/** What an upload may be made from. */
+export type UploadSource = Blob | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+
+export interface UploadParams {
+  /** The file's name; taken from a `File` when not given, required otherwise. */
+  filename?: string;
+  /** Its media type, when the source does not say (a `Blob`'s `type`); the server checks the content anyway. */
+  contentType?: string;
+  /** What the file shows. */
+  description?: string;
+}
+
+export interface UploadOptions extends RequestOptions {
+  /** Called as the file goes out. */
+  onProgress?: ProgressCallback;
+}
+
+export interface DownloadOptions extends RequestOptions {
+  /** Called as the file comes in. */
+  onProgress?: ProgressCallback;
+}
+
+export class Attachments extends Resource {
+  /**
+   * A ticket's files (those of its comments included).
+   *
+   * @example
+   * ```ts
+   * for await (const file of tf.attachments.listForTicket(ticketId)) console.log(file.file_name, file.size_bytes);
+   * ```
+   */
+  listForTicket(ticketId: string, query?: ListQueryOf<'listTicketAttachments'>, options?: RequestOptions): PagePromise<ItemOf<'listTicketAttachments'>> {
+    return this.paginate({ method: 'GET', path: path`/v1/tickets/${ticketId}/attachments`, query, options });
+  }
+
+  /**
+   * A comment's files.
+   *
+   * @example
+   * ```ts
+   * const { data } = await tf.attachments.listForComment(ticketId, commentId);
+   * ```
+   */
+  listForComment(ticketId: string, commentId: string, query?: ListQueryOf<'listCommentAttachments'>, options?: RequestOptions): PagePromise<ItemOf<'listCommentAttachments'>> {
+    return this.paginate({ method: 'GET', path: path`/v1/tickets/${ticketId}/comments/${commentId}/attachments`, query, options });
+  }
+
+  /**
+   * Attaches a file to a ticket.
+   *
+   * @example
+   * ```ts
+   * const log = new Blob(['2026-12-05 boom\n'], { type: 'text/plain' });
+   * const file = await tf.attachments.upload(ticketId, log, { filename: 'app.log' }, { onProgress: (p) => console.log(p.percent) });
+   * ```
+   */
+  upload(ticketId: string, source: UploadSource, params: UploadParams = {}, options: UploadOptions = {}): APIPromise<ResultOf<'uploadAttachment'>> {
+    return this.#upload({ method: 'POST', path: path`/v1/tickets/${ticketId}/attachments` }, source, params, options);
+  }
+
+  /**
+   * Attaches a file to a comment.
+   *
+   * @example
+   * ```ts
+   * await tf.attachments.uploadToComment(ticketId, commentId, screenshot, { filename: 'screen.png' });
+   * ```
+   */
+  uploadToComment(ticketId: string, commentId: string, source: UploadSource, params: UploadParams = {}, options: UploadOptions = {}): APIPromise<ResultOf<'uploadCommentAttachment'>> {
+    return this.#upload({ method: 'POST', path: path`/v1/tickets/${ticketId}/comments/${commentId}/attachments` }, source, params, options);
+  }
+
+  /**
+   * A file's details (name, type, size, checksum).
+   *
+   * @example
+   * ```ts
+   * const file = await tf.attachments.get(attachmentId);
+   * ```
+   */
+  get(attachmentId: string, options?: RequestOptions): APIPromise<ResultOf<'getAttachment'>> {
+    return this.call({ method: 'GET', path: path`/v1/attachments/${attachmentId}`, options });
+  }
+
+  /**
+   * Deletes a file.
+   *
+   * @example
+   * ```ts
+   * await tf.attachments.delete(attachmentId);
+   * ```
+   */
+  delete(attachmentId: string, options?: RequestOptions): APIPromise<void> {
+    return this.call({ method: 'DELETE', path: path`/v1/attachments/${attachmentId}`, options });
+  }
+
+  /**
+   * A file's content, as a `Blob` (`withResponse()` for its headers), or as a stream with
+   * `downloadStream`.
+   *
+   * @example
+   * ```ts
+   * const blob = await tf.attachments.download(attachmentId, { onProgress: (p) => console.log(p.transferredBytes) });
+   * ```
+   */
+  download(attachmentId: string, options: DownloadOptions = {}): APIPromise<Blob> {
+    return new APIPromise(
+      this.#fetchContent(attachmentId, options).then(async (response) => ({ data: await response.blob(), response })),
+    );
+  }
+
+  /**
+   * A file's content as a stream, read as it arrives (for large files).
+   *
+   * @example
+   * ```ts
+   * const stream = await tf.attachments.downloadStream(attachmentId);
+   * for await (const chunk of stream) process.stdout.write(chunk);
+   * ```
+   */
+  async downloadStream(attachmentId: string, options: DownloadOptions = {}): Promise<ReadableStream<Uint8Array>> {
+    const response = await this.#fetchContent(attachmentId, options);
+    return response.body ?? new Blob([]).stream();
+  }
+
+  #fetchContent(attachmentId: string, { onProgress, ...options }: DownloadOptions): Promise<Response> {
+    return this.transport.send(
+      { method: 'GET', path: path`/v1/attachments/${attachmentId}/content`, options, progress: { download: onProgress } },
+      '*/*',
+    );
+  }
+
+  #upload<T>(route: { method: 'POST'; path: string }, source: UploadSource, params: UploadParams, { onProgress, ...options }: UploadOptions): APIPromise<T> {
+    return new APIPromise<T>(
+      toBlob(source, params.contentType).then((blob) => {
+        const filename = params.filename ?? (typeof File !== 'undefined' && source instanceof File ? source.name : undefined);
+        if (!filename) throw new TypeError('upload needs a filename (pass params.filename, or a File)');
+        const form = new FormData();
+        form.append('file', blob, filename);
+        if (params.description !== undefined) form.append('description', params.description);
+        return this.transport.request<T>({ ...route, body: form, options, progress: { upload: onProgress } });
+      }),
+    );
+  }
+}
+
+/** Any upload source as a Blob (a Blob, such as one from `fs.openAsBlob`, is not read into memory). */
+async function toBlob(source: UploadSource, contentType: string | undefined): Promise<Blob> {
+  const type = contentType ?? (source instanceof Blob ? source.type : '');
+  if (source instanceof Blob) return contentType === undefined ? source : new Blob([source], { type });
+  if (source instanceof ArrayBuffer) return new Blob([source], { type });
+  // Copies, so that a view of a shared or larger buffer becomes exactly its own bytes.
+  if (source instanceof Uint8Array) return new Blob([new Uint8Array(source)], { type });
+  if (source instanceof ReadableStream) return new Blob([await new Response(source).arrayBuffer()], { type });
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
+  for await (const chunk of source) chunks.push(new Uint8Array(chunk));
+  return new Blob(chunks, { type });
+}

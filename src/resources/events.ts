@@ -1,0 +1,101 @@
+/** `tf.events`: the live stream of changes the caller may see (Server-Sent Events). */
+import { createParser } from 'eventsource-parser';
+import { AbortError, APIError } from '../core/errors.js';
+import type { QueryOf } from '../core/operations.js';
+import { Resource } from '../core/resource.js';
+import { pause, type RequestOptions } from '../core/transport.js';
+import type { components } from '../generated/api.js';
+
+/** One event of the stream, as the contract describes it. */
+export type LiveEvent = components['schemas']['Event'];
+
+export interface SubscribeParams {
+  /** Only events about this ticket. */
+  ticketId?: string;
+  /** Only events of these types (`comment.created`, or a whole resource: `comment.*`). */
+  types?: QueryOf<'streamEvents'>['types'];
+  /** Resume after this event id: events since then are delivered first. */
+  lastEventId?: string;
+}
+
+/** Reconnection delay until the server sends its own `retry`. */
+const DEFAULT_RETRY_MS = 1000;
+
+export class Events extends Resource {
+  /**
+   * Every event the caller may see, as it happens, for as long as the loop runs. When the
+   * connection drops it reconnects after the server's `retry` delay, resuming with `Last-Event-ID`
+   * so no event is missed or repeated. Ends when `options.signal` aborts or the loop breaks;
+   * an error the API answers with (401, 403) ends it with that error.
+   *
+   * @example
+   * ```ts
+   * const controller = new AbortController();
+   * for await (const event of tf.events.subscribe({ ticketId, types: ['comment.*'] }, { signal: controller.signal })) {
+   *   console.log(event.type, event.data);
+   * }
+   * ```
+   */
+  async *subscribe(params: SubscribeParams = {}, options: RequestOptions = {}): AsyncGenerator<LiveEvent, void, undefined> {
+    const { signal } = options;
+    let lastEventId = params.lastEventId;
+    let retryMs = DEFAULT_RETRY_MS;
+
+    while (!signal?.aborted) {
+      let response: Response;
+      try {
+        response = await this.transport.send(
+          {
+            method: 'GET',
+            path: '/v1/events',
+            query: { types: params.types, ticket_id: params.ticketId },
+            options: { ...options, timeout: false, maxRetries: 0, headers: { ...options.headers, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) } },
+          },
+          'text/event-stream',
+        );
+      } catch (error) {
+        if (error instanceof AbortError) return;
+        // The API refused (bad credentials, no permission, bad filter): reconnecting cannot help.
+        if (error instanceof APIError && error.status < 500 && error.status !== 408 && error.status !== 429) throw error;
+        if (!(await waited(retryMs, signal))) return;
+        continue;
+      }
+
+      const received: LiveEvent[] = [];
+      const parser = createParser({
+        onEvent: (message) => {
+          if (message.id) lastEventId = message.id;
+          received.push(JSON.parse(message.data) as LiveEvent);
+        },
+        onRetry: (ms) => {
+          retryMs = ms;
+        },
+      });
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          parser.feed(value);
+          while (received.length > 0) yield received.shift()!;
+        }
+      } catch {
+        if (signal?.aborted) return;
+        // The connection broke: reconnect below.
+      } finally {
+        await reader.cancel().catch(() => undefined);
+      }
+      if (!(await waited(retryMs, signal))) return;
+    }
+  }
+}
+
+/** Waits before reconnecting; false when aborted meanwhile. */
+async function waited(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  try {
+    await pause(ms, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,20 @@
+/** `tf.search`: search across tickets, comments and articles. */
+import type { ItemOf, ListQueryOf } from '../core/operations.js';
+import type { PagePromise } from '../core/pagination.js';
+import { Resource } from '../core/resource.js';
+import type { RequestOptions } from '../core/transport.js';
+
+/** Full-text search over what the caller may read. */
+export class Search extends Resource {
+  /**
+   * Tickets, comments and articles matching `q`, best match first; only results the caller may open.
+   *
+   * @example
+   * ```ts
+   * for await (const hit of tf.search.query({ q: 'vpn disconnect', types: ['tickets', 'comments'] })) console.log(hit.type, hit.title);
+   * ```
+   */
+  query(query: ListQueryOf<'globalSearch'>, options?: RequestOptions): PagePromise<ItemOf<'globalSearch'>> {
+    return this.paginate({ method: 'GET', path: '/v1/search', query, options });
+  }
+}
