@@ -8,7 +8,7 @@ import ky, { TimeoutError as KyTimeoutError } from 'ky';
 import type { WithResponse } from './api-promise.js';
 import { credentialsAuth, staticToken, type Authenticator } from './auth.js';
 import { AbortError, apiErrorFor, ConnectionError, TicketflowError, TimeoutError, type Problem } from './errors.js';
-import { DEFAULT_RETRY_POLICY, isRetriedStatus, isRetryable, retryDelayMs, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY_POLICY, isRetriedStatus, mayRetry, retryDelayMs, type RetryPolicy } from './retry.js';
 
 /** How the client authenticates: exactly one of an API key, an access token or credentials. */
 export type ClientAuth =
@@ -54,6 +54,11 @@ export interface ApiRequest {
   options?: RequestOptions | undefined;
   /** Sent without credentials (login, refresh). */
   anonymous?: boolean;
+  /**
+   * False for the operations the contract calls non-idempotent (no `Idempotency-Key`): they are
+   * sent without a key and retried only on 429.
+   */
+  idempotent?: false;
   /** Called as the request body goes out, and as the response body comes in. */
   progress?: { upload?: ProgressCallback | undefined; download?: ProgressCallback | undefined };
 }
@@ -79,20 +84,26 @@ export class Transport {
     if (typeof options.baseUrl !== 'string' || !/^https?:\/\//.test(options.baseUrl)) {
       throw new TypeError('baseUrl must be an http:// or https:// URL');
     }
+    // A password in the URL would travel in every request and show in errors.
+    if (new URL(options.baseUrl).username !== '') throw new TypeError('baseUrl must not contain credentials');
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.#timeout = options.timeout ?? 60_000;
-    this.#retry = { ...DEFAULT_RETRY_POLICY, maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries };
+    this.#timeout = checkedTimeout(options.timeout) ?? 60_000;
+    this.#retry = { ...DEFAULT_RETRY_POLICY, maxRetries: checkedRetries(options.maxRetries) ?? DEFAULT_RETRY_POLICY.maxRetries };
     const given = options.fetch;
     this.#fetch = (input, init) => (given ?? globalThis.fetch)(input, init);
     this.#auth = authenticatorOf(options, (path, body) =>
-      this.request<never>({ method: 'POST', path, body, anonymous: true }).then((result) => result.data),
+      this.request<never>({ method: 'POST', path, body, anonymous: true, idempotent: false }).then((result) => result.data),
     );
   }
 
   /** Sends `request` (retrying as allowed) and resolves with the parsed body and the response. */
   async request<T>(request: ApiRequest): Promise<WithResponse<T>> {
     const response = await this.send(request);
-    return { data: (await bodyOf(response)) as T, response };
+    try {
+      return { data: (await bodyOf(response)) as T, response };
+    } catch (cause) {
+      throw transportError(cause, request.method, request.path, request.options?.signal);
+    }
   }
 
   /**
@@ -105,9 +116,10 @@ export class Transport {
     const headers = new Headers(options.headers);
     headers.set('accept', accept);
     if (request.ifMatch !== undefined) headers.set('if-match', request.ifMatch);
-    if (method === 'POST') headers.set('idempotency-key', options.idempotencyKey ?? crypto.randomUUID());
-    const maxRetries = options.maxRetries ?? this.#retry.maxRetries;
-    const retryable = isRetryable(method, headers);
+    const idempotent = request.idempotent !== false;
+    if (method === 'POST' && idempotent) headers.set('idempotency-key', options.idempotencyKey ?? randomKey());
+    const maxRetries = checkedRetries(options.maxRetries) ?? this.#retry.maxRetries;
+    const timeout = checkedTimeout(options.timeout) ?? this.#timeout;
     let renewed = false;
 
     for (let retry = 0; ; retry += 1) {
@@ -120,7 +132,7 @@ export class Transport {
           ...(request.body instanceof FormData ? { body: request.body } : request.body === undefined ? {} : { json: request.body }),
           ...(request.progress?.upload ? { onUploadProgress: request.progress.upload } : {}),
           ...(request.progress?.download ? { onDownloadProgress: request.progress.download } : {}),
-          timeout: options.timeout ?? this.#timeout,
+          timeout,
           ...(options.signal ? { signal: options.signal } : {}),
           retry: 0,
           throwHttpErrors: false,
@@ -128,22 +140,23 @@ export class Transport {
         });
       } catch (cause) {
         const error = transportError(cause, method, request.path, options.signal);
-        if (error instanceof AbortError || !retryable || retry >= maxRetries) throw error;
+        if (error instanceof AbortError || !mayRetry(method, idempotent, undefined) || retry >= maxRetries) throw error;
         await pause(retryDelayMs(this.#retry, retry + 1, undefined) ?? 0, options.signal);
         continue;
       }
 
       if (response.ok) return response;
 
-      const sentWith = headers.get('authorization');
-      if (response.status === 401 && !request.anonymous && !renewed && sentWith !== null && (await this.#auth.renew(sentWith))) {
+      const sentWith = headers.get('authorization') ?? '';
+      if (response.status === 401 && !request.anonymous && !renewed && (await this.#auth.renew(sentWith))) {
+        await response.body?.cancel();
         renewed = true; // once per call: a second 401 is the answer
         retry -= 1; // a renewal is not a retry
         continue;
       }
       const error = apiErrorFor({ status: response.status, method, path: request.path, headers: response.headers, problem: await problemOf(response) });
-      if (!retryable || !isRetriedStatus(response.status) || retry >= maxRetries) throw error;
-      const delay = retryDelayMs(this.#retry, retry + 1, response.headers);
+      if (!mayRetry(method, idempotent, response.status) || !isRetriedStatus(response.status) || retry >= maxRetries) throw error;
+      const delay = retryDelayMs(this.#retry, retry + 1, response);
       if (delay === null) throw error; // the API asks for a longer wait than the policy allows
       await pause(delay, options.signal);
     }
@@ -190,8 +203,34 @@ async function problemOf(response: Response): Promise<Problem | undefined> {
 function transportError(cause: unknown, method: string, path: string, signal: AbortSignal | undefined): TicketflowError {
   if (cause instanceof TicketflowError) return cause;
   if (signal?.aborted) return new AbortError(`${method} ${path} was aborted`, { cause });
-  if (cause instanceof KyTimeoutError) return new TimeoutError(`${method} ${path} timed out`, { cause });
+  // Not kept as the cause: ky's error holds the Request, and with it the Authorization header.
+  if (cause instanceof KyTimeoutError) return new TimeoutError(`${method} ${path} timed out`);
   return new ConnectionError(`${method} ${path} could not reach the API: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+}
+
+function checkedRetries(value: number | undefined): number | undefined {
+  if (value !== undefined && !(Number.isInteger(value) && value >= 0)) throw new TypeError('maxRetries must be a whole number, 0 or more');
+  return value;
+}
+
+/** setTimeout's limit: a longer timeout would fire at once. */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+function checkedTimeout(value: number | false | undefined): number | false | undefined {
+  if (value !== undefined && value !== false && !(Number.isFinite(value) && value > 0 && value <= MAX_TIMEOUT_MS)) {
+    throw new TypeError(`timeout must be false or a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`);
+  }
+  return value;
+}
+
+/** A random UUID (v4); `crypto.randomUUID` is missing from pages served over plain http. */
+function randomKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** Waits `ms`, or rejects with an `AbortError` as soon as `signal` aborts. */

@@ -1,7 +1,8 @@
 /**
  * `tf.attachments`: files on tickets and comments. Uploads take a `Blob`/`File`, bytes, or a web
- * stream or async iterable of bytes (Node streams are async iterables). On Node, a file on disk is
- * best passed as `await fs.openAsBlob(path)`: a Blob read as it is sent, not into memory first.
+ * stream or async iterable of bytes (Node streams are async iterables). Streams are read into
+ * memory before sending (the API takes files up to 50 MiB); on Node, a file on disk is best passed
+ * as `await fs.openAsBlob(path)`: a Blob read as it is sent.
  * Both directions report progress.
  */
 import { APIPromise } from '../core/api-promise.js';
@@ -165,7 +166,14 @@ async function toBlob(source: UploadSource, contentType: string | undefined): Pr
   // Copies, so that a view of a shared or larger buffer becomes exactly its own bytes.
   if (source instanceof Uint8Array) return new Blob([new Uint8Array(source)], { type });
   if (source instanceof ReadableStream) return new Blob([await new Response(source).arrayBuffer()], { type });
+  if (typeof source === 'string' || !(Symbol.asyncIterator in source || Symbol.iterator in source)) {
+    throw new TypeError('upload source must be a Blob, bytes, a ReadableStream or an async iterable of bytes');
+  }
   const chunks: Uint8Array<ArrayBuffer>[] = [];
-  for await (const chunk of source) chunks.push(new Uint8Array(chunk));
+  for await (const chunk of source) {
+    // Bytes of any realm (a Node Buffer is a Uint8Array); a number would silently become zeros.
+    if (!ArrayBuffer.isView(chunk)) throw new TypeError('an upload stream must yield bytes (Uint8Array)');
+    chunks.push(new Uint8Array(chunk.buffer.slice(chunk.byteOffset, chunk.byteOffset + chunk.byteLength) as ArrayBuffer));
+  }
   return new Blob(chunks, { type });
 }

@@ -61,17 +61,25 @@ export class Events extends Resource {
         continue;
       }
 
+      // 204: the server asks clients to stop reconnecting (the SSE rule).
+      if (response.status === 204 || !response.body) return;
       const received: LiveEvent[] = [];
       const parser = createParser({
         onEvent: (message) => {
+          let event: LiveEvent;
+          try {
+            event = JSON.parse(message.data) as LiveEvent;
+          } catch {
+            return; // not an event of the contract: skipped, and the stream goes on
+          }
           if (message.id) lastEventId = message.id;
-          received.push(JSON.parse(message.data) as LiveEvent);
+          received.push(event);
         },
         onRetry: (ms) => {
           retryMs = ms;
         },
       });
-      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       try {
         for (;;) {
           const { done, value } = await reader.read();

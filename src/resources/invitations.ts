@@ -48,7 +48,7 @@ export class Invitations extends Resource {
    * ```
    */
   accept(body: BodyOf<'acceptInvitation'>, options?: RequestOptions): APIPromise<ResultOf<'acceptInvitation'>> {
-    return this.call({ method: 'POST', path: '/v1/invitations/accept', body, options, anonymous: true });
+    return this.call({ method: 'POST', path: '/v1/invitations/accept', body, options, anonymous: true, idempotent: false });
   }
 
   /**

@@ -52,6 +52,9 @@ export async function verifyWebhook<Event = components['schemas']['Event']>(
     throw new WebhookVerificationError(`malformed ${WEBHOOK_SIGNATURE_HEADER} header`);
   }
   const tolerance = options.tolerance ?? 300;
+  // NaN or a negative tolerance would turn replay protection off without a word.
+  if (!(Number.isFinite(tolerance) && tolerance >= 0)) throw new TypeError('tolerance must be a number of seconds, 0 or more');
+  if (typeof secret !== 'string' || secret === '') throw new TypeError('the webhook secret must be a non-empty string');
   const age = Math.abs((options.now ?? new Date()).getTime() / 1000 - timestamp);
   if (age > tolerance) throw new WebhookVerificationError(`signature timestamp is ${Math.round(age)} s away from now (tolerance ${tolerance} s)`);
 

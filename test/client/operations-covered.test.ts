@@ -31,7 +31,32 @@ function contractOperations(): string[] {
     .sort();
 }
 
+/** The POSTs the contract gives no Idempotency-Key: the SDK must neither send one nor retry them blindly. */
+function contractNonIdempotent(): string[] {
+  const paths = (contract as { paths: Record<string, { post?: { operationId?: string; parameters?: { $ref?: string }[] } }> }).paths;
+  return Object.entries(paths)
+    .filter(([, item]) => item.post?.operationId && !item.post.parameters?.some((p) => p.$ref?.endsWith('/IdempotencyKey')))
+    .map(([route]) => normalise('post', route))
+    .sort();
+}
+
+function sdkNonIdempotent(): string[] {
+  const found: string[] = [];
+  for (const file of readdirSync(RESOURCES).filter((name) => name.endsWith('.ts'))) {
+    const source = readFileSync(new URL(file, RESOURCES), 'utf8');
+    for (const match of source.matchAll(/method: 'POST',\s*path: (?:path`([^`]+)`|'([^']+)')[^}]*idempotent: false/g)) {
+      found.push(normalise('POST', match[1] ?? match[2]!));
+    }
+  }
+  return found.sort();
+}
+
 describe('SDK coverage of the contract', () => {
+  it('marks exactly the POSTs without an Idempotency-Key in the contract as not idempotent', () => {
+    expect(contractNonIdempotent().length).toBeGreaterThan(0);
+    expect(sdkNonIdempotent()).toEqual(contractNonIdempotent());
+  });
+
   it('has exactly one method per operation', () => {
     expect(contractOperations().length).toBeGreaterThan(100);
     expect(sdkOperations()).toEqual(contractOperations());

@@ -148,12 +148,48 @@ describe('retries', () => {
     expect(notFound.sent).toHaveLength(1);
   });
 
+  it('retries a 5xx at once whatever the rate-limit window says (it is sent on every answer)', async () => {
+    const { tf, sent } = client([problem(503, 'unavailable', { 'ratelimit-reset': '3600' }), json(200, ticket('t1'))]);
+    expect(await tf.tickets.get('t1')).toEqual(ticket('t1'));
+    expect(sent).toHaveLength(2);
+  });
+
   it('fails at once when the API asks for a longer wait than the policy allows', async () => {
     const { tf, sent } = client([problem(429, 'rate_limited', { 'retry-after': '3600' })]);
     const error = await tf.tickets.get('t1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfterSeconds).toBe(3600);
     expect(sent).toHaveLength(1);
+  });
+});
+
+describe('operations the contract calls non-idempotent', () => {
+  it('sends no Idempotency-Key and does not retry a 5xx, but retries a 429', async () => {
+    const failing = client([problem(503, 'unavailable', { 'retry-after': '0' })]);
+    await expect(failing.tf.auth.changePassword({ current_password: 'a', new_password: 'b-long-enough-1' })).rejects.toBeInstanceOf(InternalServerError);
+    expect(failing.sent).toHaveLength(1);
+    expect(failing.sent[0]!.headers.has('idempotency-key')).toBe(false);
+
+    const limited = client([problem(429, 'rate_limited', { 'retry-after': '0' }), new Response(null, { status: 204 })]);
+    await limited.tf.auth.changePassword({ current_password: 'a', new_password: 'b-long-enough-1' });
+    expect(limited.sent).toHaveLength(2);
+  });
+});
+
+describe('options', () => {
+  it('refuses retry counts, timeouts and base URLs that cannot work', () => {
+    const fetch = scriptedFetch([]).fetch;
+    expect(() => new Ticketflow({ baseUrl: BASE, apiKey: 'tf_x', fetch, maxRetries: Number.NaN })).toThrow('maxRetries');
+    expect(() => new Ticketflow({ baseUrl: BASE, apiKey: 'tf_x', fetch, timeout: -1 })).toThrow('timeout');
+    expect(() => new Ticketflow({ baseUrl: 'https://user:pw@helpdesk.test', apiKey: 'tf_x', fetch })).toThrow('credentials');
+  });
+
+  it('refuses an upload stream that yields anything but bytes, before sending', async () => {
+    const { tf, sent } = client([]);
+    const numbers: AsyncIterable<number> = { [Symbol.asyncIterator]: () => [1000][Symbol.iterator]() as unknown as AsyncIterator<number> };
+    // @ts-expect-error: numbers are not bytes
+    await expect(tf.attachments.upload('t1', numbers, { filename: 'x.bin' })).rejects.toThrow('bytes');
+    expect(sent).toHaveLength(0);
   });
 });
 

@@ -37,6 +37,13 @@ describe('verifyWebhook', () => {
     await expect(verifyWebhook(BODY, { 'ticketflow-signature': sign(T - 600) }, SECRET, { now: NOW, tolerance: 900 })).resolves.toEqual(JSON.parse(BODY));
   });
 
+  it('refuses a tolerance that would switch replay protection off, and an empty secret', async () => {
+    const headers = { 'ticketflow-signature': sign(T - 10_000) };
+    await expect(verifyWebhook(BODY, headers, SECRET, { now: NOW, tolerance: Number.NaN })).rejects.toThrow('tolerance');
+    await expect(verifyWebhook(BODY, headers, SECRET, { now: NOW, tolerance: -1 })).rejects.toThrow('tolerance');
+    await expect(verifyWebhook(BODY, { 'ticketflow-signature': sign(T) }, '', { now: NOW })).rejects.toThrow('secret');
+  });
+
   it('signs test payloads the way the API does', async () => {
     expect(await signWebhookPayload(BODY, SECRET, NOW)).toBe(sign(T));
   });
