@@ -17,7 +17,8 @@ declare const __TICKETFLOW_VERSION__: string;
  *
  * Useful in bug reports and for telling the API which SDK release is calling.
  */
-export const VERSION: string = __TICKETFLOW_VERSION__;
+// Run from source without the build (the examples under tsx), it is not defined: say so.
+export const VERSION: string = typeof __TICKETFLOW_VERSION__ === 'string' ? __TICKETFLOW_VERSION__ : '0.0.0-source';
 
 export { Ticketflow } from './client.js';
 export type { ClientAuth, ClientOptions, ProgressCallback, RequestOptions, TransferProgress } from './core/transport.js';

@@ -35,8 +35,16 @@ export function startWorkers(workers: readonly Worker[], options: WorkerLoopOpti
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
       if (stopping.signal.aborted) return resolve();
-      const timer = setTimeout(resolve, ms);
-      stopping.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      const onStop = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      // The listener goes when the pause ends, or every pause would leave one behind.
+      const timer = setTimeout(() => {
+        stopping.signal.removeEventListener('abort', onStop);
+        resolve();
+      }, ms);
+      stopping.signal.addEventListener('abort', onStop, { once: true });
     });
 
   const loop = async (worker: Worker) => {
