@@ -6,9 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, type ApiHarness } from './support/api-harness.js';
+import { sdkClients } from './support/sdk.js';
 import { engines } from './support/test-database.js';
 import type { UserKey } from './support/world.js';
-import { ConflictError, NotFoundError, PermissionDeniedError, Ticketflow } from '../../../src/index.js';
+import { ConflictError, NotFoundError, PermissionDeniedError } from '../../../src/index.js';
 
 /** Every item of a list, through all its pages. */
 async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
@@ -21,18 +22,16 @@ describe.each(engines)('SDK admin modules against the reference server (%s)', (e
   let api: ApiHarness;
   /** The Authorization header of every request, by path. */
   const sentAuthorization: { path: string; authorization: string | null }[] = [];
-  const fetch: typeof globalThis.fetch = (input, init) => {
-    const request = input instanceof Request ? input : new Request(String(input), init);
-    sentAuthorization.push({ path: new URL(request.url).pathname, authorization: request.headers.get('authorization') });
-    return Promise.resolve(api.app.request(request));
-  };
+  const { as } = sdkClients(
+    () => api,
+    (request) => void sentAuthorization.push({ path: new URL(request.url).pathname, authorization: request.headers.get('authorization') }),
+  );
 
   beforeAll(async () => {
     api = await createApiHarness(engine);
   });
   afterAll(() => api.close());
 
-  const as = async (user: UserKey) => new Ticketflow({ baseUrl: 'http://ticketflow.test', accessToken: await api.tokenFor(user), fetch });
 
   it('creates, reads, lists, updates and deletes a webhook as admin, showing its secret once', async () => {
     const admin = await as('admin');

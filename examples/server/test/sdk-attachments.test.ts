@@ -4,21 +4,20 @@
  */
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NotFoundError, Ticketflow, type TransferProgress } from '../../../src/index.js';
+import { NotFoundError, type TransferProgress } from '../../../src/index.js';
 import { createApiHarness, type ApiHarness } from './support/api-harness.js';
+import { sdkClients } from './support/sdk.js';
 import { engines } from './support/test-database.js';
-import type { UserKey } from './support/world.js';
 
 describe.each(engines)('SDK attachments (%s)', (engine) => {
   let api: ApiHarness;
-  const fetch: typeof globalThis.fetch = (input, init) => Promise.resolve(api.app.request(input instanceof Request ? input : String(input), init));
+  const { as } = sdkClients(() => api);
 
   beforeAll(async () => {
     api = await createApiHarness(engine);
   });
   afterAll(() => api.close());
 
-  const as = async (user: UserKey) => new Ticketflow({ baseUrl: 'http://ticketflow.test', accessToken: await api.tokenFor(user), fetch });
   const text = (size: number, fill = 'x') => `${'log line\n'.repeat(Math.ceil(size / 9))}`.slice(0, size - 1) + fill;
 
   it('uploads from a Blob, bytes, a web stream and a Node stream, and downloads each back', async () => {

@@ -6,27 +6,25 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, type ApiHarness } from './support/api-harness.js';
+import { sdkClients } from './support/sdk.js';
 import { engines } from './support/test-database.js';
-import type { UserKey } from './support/world.js';
 import {
   AuthenticationError,
   BadRequestError,
   NotFoundError,
   PermissionDeniedError,
   PreconditionFailedError,
-  Ticketflow,
 } from '../../../src/index.js';
 
 describe.each(engines)('SDK against the reference server (%s)', (engine) => {
   let api: ApiHarness;
-  const fetch: typeof globalThis.fetch = (input, init) => Promise.resolve(api.app.request(input instanceof Request ? input : String(input), init));
+  const { as, withApiKey } = sdkClients(() => api);
 
   beforeAll(async () => {
     api = await createApiHarness(engine);
   });
   afterAll(() => api.close());
 
-  const as = async (user: UserKey) => new Ticketflow({ baseUrl: 'http://ticketflow.test', accessToken: await api.tokenFor(user), fetch });
 
   it('takes a ticket through its workflow as customer and agent, with ETags', async () => {
     const customer = await as('customer');
@@ -75,7 +73,7 @@ describe.each(engines)('SDK against the reference server (%s)', (engine) => {
     expect(invalid).toBeInstanceOf(BadRequestError);
     expect((invalid as BadRequestError).code).toBe('validation_failed');
     expect((invalid as BadRequestError).requestId).toMatch(/\S/);
-    const stranger = new Ticketflow({ baseUrl: 'http://ticketflow.test', apiKey: 'tf_nothing1_0000000000000000000000000000000000000000', fetch });
+    const stranger = withApiKey('tf_nothing1_0000000000000000000000000000000000000000');
     await expect(stranger.tickets.list()).rejects.toBeInstanceOf(AuthenticationError);
   });
 

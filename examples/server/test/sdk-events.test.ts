@@ -3,21 +3,20 @@
  * resuming after an event id, ending on abort and on break, and a refusal as a typed error.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthenticationError, Ticketflow, type LiveEvent } from '../../../src/index.js';
+import { AuthenticationError, type LiveEvent } from '../../../src/index.js';
 import { createApiHarness, type ApiHarness } from './support/api-harness.js';
+import { sdkClients } from './support/sdk.js';
 import { engines } from './support/test-database.js';
-import type { UserKey } from './support/world.js';
 
 describe.each(engines)('SDK live events (%s)', (engine) => {
   let api: ApiHarness;
-  const fetch: typeof globalThis.fetch = (input, init) => Promise.resolve(api.app.request(input instanceof Request ? input : String(input), init));
+  const { as, withToken } = sdkClients(() => api);
 
   beforeAll(async () => {
     api = await createApiHarness(engine, { app: { limits: { heartbeatSeconds: 1, rateLimit: 100_000, authRateLimit: 100_000 } } });
   });
   afterAll(() => api.close());
 
-  const as = async (user: UserKey) => new Ticketflow({ baseUrl: 'http://ticketflow.test', accessToken: await api.tokenFor(user), fetch });
 
   /** Takes `count` events from a subscription, then stops it. */
   async function take(events: AsyncIterable<LiveEvent>, count: number): Promise<LiveEvent[]> {
@@ -58,7 +57,7 @@ describe.each(engines)('SDK live events (%s)', (engine) => {
   });
 
   it('ends with the API\'s refusal when the credentials are bad', async () => {
-    const stranger = new Ticketflow({ baseUrl: 'http://ticketflow.test', accessToken: 'not-a-token', fetch });
+    const stranger = withToken('not-a-token');
     await expect(take(stranger.events.subscribe(), 1)).rejects.toBeInstanceOf(AuthenticationError);
   });
 });

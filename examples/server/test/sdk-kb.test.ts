@@ -6,14 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, type ApiHarness } from './support/api-harness.js';
+import { sdkClients } from './support/sdk.js';
 import { engines } from './support/test-database.js';
-import type { UserKey } from './support/world.js';
 import {
   ConflictError,
   NotFoundError,
   PermissionDeniedError,
   PreconditionFailedError,
-  Ticketflow,
   UnprocessableEntityError,
 } from '../../../src/index.js';
 
@@ -26,14 +25,13 @@ const word = () =>
 
 describe.each(engines)('SDK knowledge base against the reference server (%s)', (engine) => {
   let api: ApiHarness;
-  const fetch: typeof globalThis.fetch = (input, init) => Promise.resolve(api.app.request(input instanceof Request ? input : String(input), init));
+  const { as } = sdkClients(() => api);
 
   beforeAll(async () => {
     api = await createApiHarness(engine);
   });
   afterAll(() => api.close());
 
-  const as = async (user: UserKey) => new Ticketflow({ baseUrl: 'http://ticketflow.test', accessToken: await api.tokenFor(user), fetch });
 
   it('keeps the category tree: managers change it, everyone reads it, cycles and non-empty deletes are refused', async () => {
     const manager = await as('manager');

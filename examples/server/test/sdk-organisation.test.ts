@@ -6,9 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, type ApiHarness } from './support/api-harness.js';
+import { sdkClients } from './support/sdk.js';
 import { engines } from './support/test-database.js';
-import type { UserKey } from './support/world.js';
-import { ConflictError, NotFoundError, PermissionDeniedError, Ticketflow, UnprocessableEntityError } from '../../../src/index.js';
+import { ConflictError, NotFoundError, PermissionDeniedError, UnprocessableEntityError } from '../../../src/index.js';
 
 const unique = (prefix: string) => `${prefix} ${randomBytes(4).toString('hex')}`;
 
@@ -21,14 +21,13 @@ async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
 
 describe.each(engines)('SDK organisation modules against the reference server (%s)', (engine) => {
   let api: ApiHarness;
-  const fetch: typeof globalThis.fetch = (input, init) => Promise.resolve(api.app.request(input instanceof Request ? input : String(input), init));
+  const { as } = sdkClients(() => api);
 
   beforeAll(async () => {
     api = await createApiHarness(engine);
   });
   afterAll(() => api.close());
 
-  const as = async (user: UserKey) => new Ticketflow({ baseUrl: 'http://ticketflow.test', accessToken: await api.tokenFor(user), fetch });
 
   it('creates, reads, lists, updates and deletes a department as admin; others may only read', async () => {
     const admin = await as('admin');

@@ -7,14 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount, lastMailTo } from './api/auth-support.js';
 import { createApiHarness, type ApiHarness } from './support/api-harness.js';
+import { sdkClients } from './support/sdk.js';
 import { engines } from './support/test-database.js';
-import type { UserKey } from './support/world.js';
 import {
   AuthenticationError,
   ConflictError,
   NotFoundError,
   PermissionDeniedError,
-  Ticketflow,
   UnprocessableEntityError,
 } from '../../../src/index.js';
 
@@ -22,23 +21,18 @@ describe.each(engines)('SDK users, invitations, API keys and auth against the re
   let api: ApiHarness;
   /** Every request the clients sent: its path and the Authorization header it carried. */
   const sent: { path: string; authorization: string | null }[] = [];
-  const fetch: typeof globalThis.fetch = (input, init) => {
-    const url = input instanceof Request ? input.url : String(input);
-    const headers = input instanceof Request ? input.headers : new Headers(init?.headers);
-    sent.push({ path: new URL(url).pathname, authorization: headers.get('authorization') });
-    return Promise.resolve(api.app.request(input instanceof Request ? input : url, init));
-  };
-  const baseUrl = 'http://ticketflow.test';
+  const { as, withToken, withApiKey } = sdkClients(
+    () => api,
+    (request) => void sent.push({ path: new URL(request.url).pathname, authorization: request.headers.get('authorization') }),
+  );
 
   beforeAll(async () => {
     api = await createApiHarness(engine);
   });
   afterAll(() => api.close());
 
-  const as = async (user: UserKey | { userId: string }) => new Ticketflow({ baseUrl, accessToken: await api.tokenFor(user), fetch });
-  const withToken = (accessToken: string) => new Ticketflow({ baseUrl, accessToken, fetch });
   /** A client whose own credential is worthless: anonymous calls must succeed without it. */
-  const stranger = () => new Ticketflow({ baseUrl, apiKey: 'tf_nothing1_0000000000000000000000000000000000000000', fetch });
+  const stranger = () => withApiKey('tf_nothing1_0000000000000000000000000000000000000000');
   const newEmail = () => `sdk-${randomBytes(5).toString('hex')}@people.test`;
   /** The Authorization headers sent to `path` since `from` (an index into `sent`). */
   const authorizationsTo = (path: string, from: number) => sent.slice(from).filter((r) => r.path === path).map((r) => r.authorization);
@@ -140,7 +134,7 @@ describe.each(engines)('SDK users, invitations, API keys and auth against the re
       const created = await agent.apiKeys.create({ name: 'SDK bot', scopes: ['tickets:read'] });
       expect(created).toMatchObject({ name: 'SDK bot', scopes: ['tickets:read'], user_id: api.world.users.agent, revoked_at: null });
       expect(created.key.startsWith(created.prefix)).toBe(true);
-      const asKey = new Ticketflow({ baseUrl, apiKey: created.key, fetch });
+      const asKey = withApiKey(created.key);
       expect((await asKey.auth.me()).id).toBe(api.world.users.agent);
 
       const mine: string[] = [];

@@ -6,13 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slaScheduler } from '../src/sla/scheduler.js';
 import { createApiHarness, type ApiHarness } from './support/api-harness.js';
+import { sdkClients } from './support/sdk.js';
 import { engines } from './support/test-database.js';
-import type { UserKey } from './support/world.js';
 import {
   ConflictError,
   NotFoundError,
   PermissionDeniedError,
-  Ticketflow,
   UnprocessableEntityError,
   type PagePromise,
 } from '../../../src/index.js';
@@ -28,14 +27,13 @@ const DEFAULT_CHANNELS = { email: true, in_app: true, sms: false, slack: false }
 
 describe.each(engines)('SDK SLA, escalations, notifications and feedback (%s)', (engine) => {
   let api: ApiHarness;
-  const fetch: typeof globalThis.fetch = (input, init) => Promise.resolve(api.app.request(input instanceof Request ? input : String(input), init));
+  const { as } = sdkClients(() => api);
 
   beforeAll(async () => {
     api = await createApiHarness(engine);
   });
   afterAll(() => api.close());
 
-  const as = async (user: UserKey) => new Ticketflow({ baseUrl: 'http://ticketflow.test', accessToken: await api.tokenFor(user), fetch });
   const rowId = (table: string, name: string) => api.world.rows[table]![name]!.params[0] as string;
 
   /** A ticket of `customer` in the support department (agent and manager see it), assigned to agent so agent2 does not. */
