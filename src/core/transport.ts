@@ -6,6 +6,7 @@
  */
 import ky, { TimeoutError as KyTimeoutError } from 'ky';
 import type { WithResponse } from './api-promise.js';
+import type { OperationId } from './operations.js';
 import { credentialsAuth, staticToken, type Authenticator } from './auth.js';
 import { AbortError, apiErrorFor, ConnectionError, TicketflowError, TimeoutError, type Problem } from './errors.js';
 import { DEFAULT_RETRY_POLICY, isRetriedStatus, mayRetry, retryDelayMs, type RetryPolicy } from './retry.js';
@@ -44,6 +45,8 @@ export interface RequestOptions {
 
 /** One request, as a resource module describes it. */
 export interface ApiRequest {
+  /** The contract's `operationId`: names the call in hooks and logs, and picks its response schema. */
+  operation: OperationId;
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Built with `path\`…\``, so every parameter is encoded. */
   path: string;
@@ -92,7 +95,7 @@ export class Transport {
     const given = options.fetch;
     this.#fetch = (input, init) => (given ?? globalThis.fetch)(input, init);
     this.#auth = authenticatorOf(options, (path, body) =>
-      this.request<never>({ method: 'POST', path, body, anonymous: true, idempotent: false }).then((result) => result.data),
+      this.request<never>({ operation: path === '/v1/auth/login' ? 'login' : 'refreshTokens', method: 'POST', path, body, anonymous: true, idempotent: false }).then((result) => result.data),
     );
   }
 

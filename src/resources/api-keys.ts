@@ -24,7 +24,7 @@ export class ApiKeys extends Resource {
    * ```
    */
   list(query?: ListQueryOf<'listApiKeys'>, options?: RequestOptions): PagePromise<ItemOf<'listApiKeys'>> {
-    return this.paginate({ method: 'GET', path: '/v1/api-keys', query, options });
+    return this.paginate({ operation: 'listApiKeys', method: 'GET', path: '/v1/api-keys', query, options });
   }
 
   /**
@@ -36,7 +36,7 @@ export class ApiKeys extends Resource {
    * ```
    */
   create(body: BodyOf<'createApiKey'>, options?: RequestOptions): APIPromise<ResultOf<'createApiKey'>> {
-    return this.call({ method: 'POST', path: '/v1/api-keys', body, options });
+    return this.call({ operation: 'createApiKey', method: 'POST', path: '/v1/api-keys', body, options });
   }
 
   /**
@@ -48,7 +48,7 @@ export class ApiKeys extends Resource {
    * ```
    */
   get(apiKeyId: string, options?: RequestOptions): APIPromise<ResultOf<'getApiKey'>> {
-    return this.call({ method: 'GET', path: path`/v1/api-keys/${apiKeyId}`, options });
+    return this.call({ operation: 'getApiKey', method: 'GET', path: path`/v1/api-keys/${apiKeyId}`, options });
   }
 
   /**
@@ -60,6 +60,6 @@ export class ApiKeys extends Resource {
    * ```
    */
   revoke(apiKeyId: string, options?: RequestOptions): APIPromise<void> {
-    return this.call({ method: 'DELETE', path: path`/v1/api-keys/${apiKeyId}`, options });
+    return this.call({ operation: 'revokeApiKey', method: 'DELETE', path: path`/v1/api-keys/${apiKeyId}`, options });
   }
 }

@@ -10,7 +10,7 @@ import type { ItemOf, ListQueryOf, ResultOf } from '../core/operations.js';
 import type { PagePromise } from '../core/pagination.js';
 import { path } from '../core/path.js';
 import { Resource } from '../core/resource.js';
-import type { ProgressCallback, RequestOptions } from '../core/transport.js';
+import type { ApiRequest, ProgressCallback, RequestOptions } from '../core/transport.js';
 
 /** What an upload may be made from. */
 export type UploadSource = Blob | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
@@ -44,7 +44,7 @@ export class Attachments extends Resource {
    * ```
    */
   listForTicket(ticketId: string, query?: ListQueryOf<'listTicketAttachments'>, options?: RequestOptions): PagePromise<ItemOf<'listTicketAttachments'>> {
-    return this.paginate({ method: 'GET', path: path`/v1/tickets/${ticketId}/attachments`, query, options });
+    return this.paginate({ operation: 'listTicketAttachments', method: 'GET', path: path`/v1/tickets/${ticketId}/attachments`, query, options });
   }
 
   /**
@@ -56,7 +56,7 @@ export class Attachments extends Resource {
    * ```
    */
   listForComment(ticketId: string, commentId: string, query?: ListQueryOf<'listCommentAttachments'>, options?: RequestOptions): PagePromise<ItemOf<'listCommentAttachments'>> {
-    return this.paginate({ method: 'GET', path: path`/v1/tickets/${ticketId}/comments/${commentId}/attachments`, query, options });
+    return this.paginate({ operation: 'listCommentAttachments', method: 'GET', path: path`/v1/tickets/${ticketId}/comments/${commentId}/attachments`, query, options });
   }
 
   /**
@@ -69,7 +69,7 @@ export class Attachments extends Resource {
    * ```
    */
   upload(ticketId: string, source: UploadSource, params: UploadParams = {}, options: UploadOptions = {}): APIPromise<ResultOf<'uploadAttachment'>> {
-    return this.#upload({ method: 'POST', path: path`/v1/tickets/${ticketId}/attachments` }, source, params, options);
+    return this.#upload({ operation: 'uploadAttachment', method: 'POST', path: path`/v1/tickets/${ticketId}/attachments` }, source, params, options);
   }
 
   /**
@@ -81,7 +81,7 @@ export class Attachments extends Resource {
    * ```
    */
   uploadToComment(ticketId: string, commentId: string, source: UploadSource, params: UploadParams = {}, options: UploadOptions = {}): APIPromise<ResultOf<'uploadCommentAttachment'>> {
-    return this.#upload({ method: 'POST', path: path`/v1/tickets/${ticketId}/comments/${commentId}/attachments` }, source, params, options);
+    return this.#upload({ operation: 'uploadCommentAttachment', method: 'POST', path: path`/v1/tickets/${ticketId}/comments/${commentId}/attachments` }, source, params, options);
   }
 
   /**
@@ -93,7 +93,7 @@ export class Attachments extends Resource {
    * ```
    */
   get(attachmentId: string, options?: RequestOptions): APIPromise<ResultOf<'getAttachment'>> {
-    return this.call({ method: 'GET', path: path`/v1/attachments/${attachmentId}`, options });
+    return this.call({ operation: 'getAttachment', method: 'GET', path: path`/v1/attachments/${attachmentId}`, options });
   }
 
   /**
@@ -105,7 +105,7 @@ export class Attachments extends Resource {
    * ```
    */
   delete(attachmentId: string, options?: RequestOptions): APIPromise<void> {
-    return this.call({ method: 'DELETE', path: path`/v1/attachments/${attachmentId}`, options });
+    return this.call({ operation: 'deleteAttachment', method: 'DELETE', path: path`/v1/attachments/${attachmentId}`, options });
   }
 
   /**
@@ -139,12 +139,12 @@ export class Attachments extends Resource {
 
   #fetchContent(attachmentId: string, { onProgress, ...options }: DownloadOptions): Promise<Response> {
     return this.transport.send(
-      { method: 'GET', path: path`/v1/attachments/${attachmentId}/content`, options, progress: { download: onProgress } },
+      { operation: 'downloadAttachment', method: 'GET', path: path`/v1/attachments/${attachmentId}/content`, options, progress: { download: onProgress } },
       '*/*',
     );
   }
 
-  #upload<T>(route: { method: 'POST'; path: string }, source: UploadSource, params: UploadParams, { onProgress, ...options }: UploadOptions): APIPromise<T> {
+  #upload<T>(route: Pick<ApiRequest, 'operation' | 'method' | 'path'>, source: UploadSource, params: UploadParams, { onProgress, ...options }: UploadOptions): APIPromise<T> {
     return new APIPromise<T>(
       toBlob(source, params.contentType).then((blob) => {
         const filename = params.filename ?? (typeof File !== 'undefined' && source instanceof File ? source.name : undefined);

@@ -15,6 +15,6 @@ export class AuditLogs extends Resource {
    * ```
    */
   list(query?: ListQueryOf<'listAuditLogs'>, options?: RequestOptions): PagePromise<ItemOf<'listAuditLogs'>> {
-    return this.paginate({ method: 'GET', path: '/v1/audit-logs', query, options });
+    return this.paginate({ operation: 'listAuditLogs', method: 'GET', path: '/v1/audit-logs', query, options });
   }
 }

@@ -23,7 +23,7 @@ export class Auth extends Resource {
    * ```
    */
   login(body: BodyOf<'login'>, options?: RequestOptions): APIPromise<ResultOf<'login'>> {
-    return this.call({ method: 'POST', path: '/v1/auth/login', body, options, anonymous: true, idempotent: false });
+    return this.call({ operation: 'login', method: 'POST', path: '/v1/auth/login', body, options, anonymous: true, idempotent: false });
   }
 
   /**
@@ -35,7 +35,7 @@ export class Auth extends Resource {
    * ```
    */
   refresh(body: BodyOf<'refreshTokens'>, options?: RequestOptions): APIPromise<ResultOf<'refreshTokens'>> {
-    return this.call({ method: 'POST', path: '/v1/auth/refresh', body, options, anonymous: true, idempotent: false });
+    return this.call({ operation: 'refreshTokens', method: 'POST', path: '/v1/auth/refresh', body, options, anonymous: true, idempotent: false });
   }
 
   /**
@@ -47,7 +47,7 @@ export class Auth extends Resource {
    * ```
    */
   logout(body: BodyOf<'logout'>, options?: RequestOptions): APIPromise<void> {
-    return this.call({ method: 'POST', path: '/v1/auth/logout', body, options, anonymous: true, idempotent: false });
+    return this.call({ operation: 'logout', method: 'POST', path: '/v1/auth/logout', body, options, anonymous: true, idempotent: false });
   }
 
   /**
@@ -59,7 +59,7 @@ export class Auth extends Resource {
    * ```
    */
   requestPasswordReset(body: BodyOf<'requestPasswordReset'>, options?: RequestOptions): APIPromise<ResultOf<'requestPasswordReset'>> {
-    return this.call({ method: 'POST', path: '/v1/auth/password-reset', body, options, anonymous: true, idempotent: false });
+    return this.call({ operation: 'requestPasswordReset', method: 'POST', path: '/v1/auth/password-reset', body, options, anonymous: true, idempotent: false });
   }
 
   /**
@@ -71,7 +71,7 @@ export class Auth extends Resource {
    * ```
    */
   confirmPasswordReset(body: BodyOf<'confirmPasswordReset'>, options?: RequestOptions): APIPromise<void> {
-    return this.call({ method: 'POST', path: '/v1/auth/password-reset/confirm', body, options, anonymous: true, idempotent: false });
+    return this.call({ operation: 'confirmPasswordReset', method: 'POST', path: '/v1/auth/password-reset/confirm', body, options, anonymous: true, idempotent: false });
   }
 
   /**
@@ -83,7 +83,7 @@ export class Auth extends Resource {
    * ```
    */
   changePassword(body: BodyOf<'changePassword'>, options?: RequestOptions): APIPromise<void> {
-    return this.call({ method: 'POST', path: '/v1/auth/password', body, options, idempotent: false });
+    return this.call({ operation: 'changePassword', method: 'POST', path: '/v1/auth/password', body, options, idempotent: false });
   }
 
   /**
@@ -95,7 +95,7 @@ export class Auth extends Resource {
    * ```
    */
   me(options?: RequestOptions): APIPromise<ResultOf<'getCurrentUser'>> {
-    return this.call({ method: 'GET', path: '/v1/auth/me', options });
+    return this.call({ operation: 'getCurrentUser', method: 'GET', path: '/v1/auth/me', options });
   }
 
   /**
@@ -107,6 +107,6 @@ export class Auth extends Resource {
    * ```
    */
   updateMe(body: BodyOf<'updateCurrentUser'>, options?: RequestOptions): APIPromise<ResultOf<'updateCurrentUser'>> {
-    return this.call({ method: 'PATCH', path: '/v1/auth/me', body, options });
+    return this.call({ operation: 'updateCurrentUser', method: 'PATCH', path: '/v1/auth/me', body, options });
   }
 }

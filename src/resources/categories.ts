@@ -17,7 +17,7 @@ export class Categories extends Resource {
    * ```
    */
   list(query?: ListQueryOf<'listCategories'>, options?: RequestOptions): PagePromise<ItemOf<'listCategories'>> {
-    return this.paginate({ method: 'GET', path: '/v1/categories', query, options });
+    return this.paginate({ operation: 'listCategories', method: 'GET', path: '/v1/categories', query, options });
   }
 
   /**
@@ -29,7 +29,7 @@ export class Categories extends Resource {
    * ```
    */
   create(body: BodyOf<'createCategory'>, options?: RequestOptions): APIPromise<ResultOf<'createCategory'>> {
-    return this.call({ method: 'POST', path: '/v1/categories', body, options });
+    return this.call({ operation: 'createCategory', method: 'POST', path: '/v1/categories', body, options });
   }
 
   /**
@@ -41,7 +41,7 @@ export class Categories extends Resource {
    * ```
    */
   get(categoryId: string, options?: RequestOptions): APIPromise<ResultOf<'getCategory'>> {
-    return this.call({ method: 'GET', path: path`/v1/categories/${categoryId}`, options });
+    return this.call({ operation: 'getCategory', method: 'GET', path: path`/v1/categories/${categoryId}`, options });
   }
 
   /**
@@ -53,7 +53,7 @@ export class Categories extends Resource {
    * ```
    */
   update(categoryId: string, body: BodyOf<'updateCategory'>, options?: RequestOptions): APIPromise<ResultOf<'updateCategory'>> {
-    return this.call({ method: 'PATCH', path: path`/v1/categories/${categoryId}`, body, options });
+    return this.call({ operation: 'updateCategory', method: 'PATCH', path: path`/v1/categories/${categoryId}`, body, options });
   }
 
   /**
@@ -65,6 +65,6 @@ export class Categories extends Resource {
    * ```
    */
   delete(categoryId: string, options?: RequestOptions): APIPromise<void> {
-    return this.call({ method: 'DELETE', path: path`/v1/categories/${categoryId}`, options });
+    return this.call({ operation: 'deleteCategory', method: 'DELETE', path: path`/v1/categories/${categoryId}`, options });
   }
 }

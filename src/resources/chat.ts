@@ -17,7 +17,7 @@ export class ChatSessions extends Resource {
    * ```
    */
   list(query?: ListQueryOf<'listChatSessions'>, options?: RequestOptions): PagePromise<ItemOf<'listChatSessions'>> {
-    return this.paginate({ method: 'GET', path: '/v1/chat/sessions', query, options });
+    return this.paginate({ operation: 'listChatSessions', method: 'GET', path: '/v1/chat/sessions', query, options });
   }
 
   /**
@@ -29,7 +29,7 @@ export class ChatSessions extends Resource {
    * ```
    */
   create(body: BodyOf<'createChatSession'>, options?: RequestOptions): APIPromise<ResultOf<'createChatSession'>> {
-    return this.call({ method: 'POST', path: '/v1/chat/sessions', body, options });
+    return this.call({ operation: 'createChatSession', method: 'POST', path: '/v1/chat/sessions', body, options });
   }
 
   /**
@@ -41,7 +41,7 @@ export class ChatSessions extends Resource {
    * ```
    */
   get(sessionId: string, options?: RequestOptions): APIPromise<ResultOf<'getChatSession'>> {
-    return this.call({ method: 'GET', path: path`/v1/chat/sessions/${sessionId}`, options });
+    return this.call({ operation: 'getChatSession', method: 'GET', path: path`/v1/chat/sessions/${sessionId}`, options });
   }
 
   /**
@@ -53,7 +53,7 @@ export class ChatSessions extends Resource {
    * ```
    */
   accept(sessionId: string, options?: RequestOptions): APIPromise<ResultOf<'acceptChatSession'>> {
-    return this.call({ method: 'POST', path: path`/v1/chat/sessions/${sessionId}/accept`, options });
+    return this.call({ operation: 'acceptChatSession', method: 'POST', path: path`/v1/chat/sessions/${sessionId}/accept`, options });
   }
 
   /**
@@ -65,7 +65,7 @@ export class ChatSessions extends Resource {
    * ```
    */
   end(sessionId: string, options?: RequestOptions): APIPromise<ResultOf<'endChatSession'>> {
-    return this.call({ method: 'POST', path: path`/v1/chat/sessions/${sessionId}/end`, options });
+    return this.call({ operation: 'endChatSession', method: 'POST', path: path`/v1/chat/sessions/${sessionId}/end`, options });
   }
 }
 
@@ -80,7 +80,7 @@ export class ChatMessages extends Resource {
    * ```
    */
   list(sessionId: string, query?: ListQueryOf<'listChatMessages'>, options?: RequestOptions): PagePromise<ItemOf<'listChatMessages'>> {
-    return this.paginate({ method: 'GET', path: path`/v1/chat/sessions/${sessionId}/messages`, query, options });
+    return this.paginate({ operation: 'listChatMessages', method: 'GET', path: path`/v1/chat/sessions/${sessionId}/messages`, query, options });
   }
 
   /**
@@ -92,7 +92,7 @@ export class ChatMessages extends Resource {
    * ```
    */
   post(sessionId: string, body: BodyOf<'postChatMessage'>, options?: RequestOptions): APIPromise<ResultOf<'postChatMessage'>> {
-    return this.call({ method: 'POST', path: path`/v1/chat/sessions/${sessionId}/messages`, body, options });
+    return this.call({ operation: 'postChatMessage', method: 'POST', path: path`/v1/chat/sessions/${sessionId}/messages`, body, options });
   }
 }
 

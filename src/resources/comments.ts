@@ -16,7 +16,7 @@ export class Comments extends Resource {
    * ```
    */
   list(ticketId: string, query?: ListQueryOf<'listComments'>, options?: RequestOptions): PagePromise<ItemOf<'listComments'>> {
-    return this.paginate({ method: 'GET', path: path`/v1/tickets/${ticketId}/comments`, query, options });
+    return this.paginate({ operation: 'listComments', method: 'GET', path: path`/v1/tickets/${ticketId}/comments`, query, options });
   }
 
   /**
@@ -28,7 +28,7 @@ export class Comments extends Resource {
    * ```
    */
   create(ticketId: string, body: BodyOf<'createComment'>, options?: RequestOptions): APIPromise<ResultOf<'createComment'>> {
-    return this.call({ method: 'POST', path: path`/v1/tickets/${ticketId}/comments`, body, options });
+    return this.call({ operation: 'createComment', method: 'POST', path: path`/v1/tickets/${ticketId}/comments`, body, options });
   }
 
   /**
@@ -40,7 +40,7 @@ export class Comments extends Resource {
    * ```
    */
   get(ticketId: string, commentId: string, options?: RequestOptions): APIPromise<ResultOf<'getComment'>> {
-    return this.call({ method: 'GET', path: path`/v1/tickets/${ticketId}/comments/${commentId}`, options });
+    return this.call({ operation: 'getComment', method: 'GET', path: path`/v1/tickets/${ticketId}/comments/${commentId}`, options });
   }
 
   /**
@@ -52,7 +52,7 @@ export class Comments extends Resource {
    * ```
    */
   update(ticketId: string, commentId: string, body: BodyOf<'updateComment'>, options?: RequestOptions): APIPromise<ResultOf<'updateComment'>> {
-    return this.call({ method: 'PATCH', path: path`/v1/tickets/${ticketId}/comments/${commentId}`, body, options });
+    return this.call({ operation: 'updateComment', method: 'PATCH', path: path`/v1/tickets/${ticketId}/comments/${commentId}`, body, options });
   }
 
   /**
@@ -64,6 +64,6 @@ export class Comments extends Resource {
    * ```
    */
   delete(ticketId: string, commentId: string, options?: RequestOptions): APIPromise<void> {
-    return this.call({ method: 'DELETE', path: path`/v1/tickets/${ticketId}/comments/${commentId}`, options });
+    return this.call({ operation: 'deleteComment', method: 'DELETE', path: path`/v1/tickets/${ticketId}/comments/${commentId}`, options });
   }
 }

@@ -17,7 +17,7 @@ export class Departments extends Resource {
    * ```
    */
   list(query?: ListQueryOf<'listDepartments'>, options?: RequestOptions): PagePromise<ItemOf<'listDepartments'>> {
-    return this.paginate({ method: 'GET', path: '/v1/departments', query, options });
+    return this.paginate({ operation: 'listDepartments', method: 'GET', path: '/v1/departments', query, options });
   }
 
   /**
@@ -29,7 +29,7 @@ export class Departments extends Resource {
    * ```
    */
   create(body: BodyOf<'createDepartment'>, options?: RequestOptions): APIPromise<ResultOf<'createDepartment'>> {
-    return this.call({ method: 'POST', path: '/v1/departments', body, options });
+    return this.call({ operation: 'createDepartment', method: 'POST', path: '/v1/departments', body, options });
   }
 
   /**
@@ -41,7 +41,7 @@ export class Departments extends Resource {
    * ```
    */
   get(departmentId: string, options?: RequestOptions): APIPromise<ResultOf<'getDepartment'>> {
-    return this.call({ method: 'GET', path: path`/v1/departments/${departmentId}`, options });
+    return this.call({ operation: 'getDepartment', method: 'GET', path: path`/v1/departments/${departmentId}`, options });
   }
 
   /**
@@ -53,7 +53,7 @@ export class Departments extends Resource {
    * ```
    */
   update(departmentId: string, body: BodyOf<'updateDepartment'>, options?: RequestOptions): APIPromise<ResultOf<'updateDepartment'>> {
-    return this.call({ method: 'PATCH', path: path`/v1/departments/${departmentId}`, body, options });
+    return this.call({ operation: 'updateDepartment', method: 'PATCH', path: path`/v1/departments/${departmentId}`, body, options });
   }
 
   /**
@@ -65,6 +65,6 @@ export class Departments extends Resource {
    * ```
    */
   delete(departmentId: string, options?: RequestOptions): APIPromise<void> {
-    return this.call({ method: 'DELETE', path: path`/v1/departments/${departmentId}`, options });
+    return this.call({ operation: 'deleteDepartment', method: 'DELETE', path: path`/v1/departments/${departmentId}`, options });
   }
 }

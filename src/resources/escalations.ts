@@ -25,7 +25,7 @@ export class Escalations extends Resource {
    * ```
    */
   list(query?: ListQueryOf<'listEscalations'>, options?: RequestOptions): PagePromise<ItemOf<'listEscalations'>> {
-    return this.paginate({ method: 'GET', path: '/v1/escalations', query, options });
+    return this.paginate({ operation: 'listEscalations', method: 'GET', path: '/v1/escalations', query, options });
   }
 
   /**
@@ -37,7 +37,7 @@ export class Escalations extends Resource {
    * ```
    */
   get(escalationId: string, options?: RequestOptions): APIPromise<ResultOf<'getEscalation'>> {
-    return this.call({ method: 'GET', path: path`/v1/escalations/${escalationId}`, options });
+    return this.call({ operation: 'getEscalation', method: 'GET', path: path`/v1/escalations/${escalationId}`, options });
   }
 
   /**
@@ -49,7 +49,7 @@ export class Escalations extends Resource {
    * ```
    */
   acknowledge(escalationId: string, options?: RequestOptions): APIPromise<ResultOf<'acknowledgeEscalation'>> {
-    return this.call({ method: 'POST', path: path`/v1/escalations/${escalationId}/acknowledge`, options });
+    return this.call({ operation: 'acknowledgeEscalation', method: 'POST', path: path`/v1/escalations/${escalationId}/acknowledge`, options });
   }
 
   /**
@@ -61,7 +61,7 @@ export class Escalations extends Resource {
    * ```
    */
   resolve(escalationId: string, body: BodyOf<'resolveEscalation'>, options?: RequestOptions): APIPromise<ResultOf<'resolveEscalation'>> {
-    return this.call({ method: 'POST', path: path`/v1/escalations/${escalationId}/resolve`, body, options });
+    return this.call({ operation: 'resolveEscalation', method: 'POST', path: path`/v1/escalations/${escalationId}/resolve`, body, options });
   }
 
   /**
@@ -73,7 +73,7 @@ export class Escalations extends Resource {
    * ```
    */
   cancel(escalationId: string, body?: BodyOf<'cancelEscalation'>, options?: RequestOptions): APIPromise<ResultOf<'cancelEscalation'>> {
-    return this.call({ method: 'POST', path: path`/v1/escalations/${escalationId}/cancel`, body, options });
+    return this.call({ operation: 'cancelEscalation', method: 'POST', path: path`/v1/escalations/${escalationId}/cancel`, body, options });
   }
 
   /**
@@ -85,7 +85,7 @@ export class Escalations extends Resource {
    * ```
    */
   listForTicket(ticketId: string, query?: ListQueryOf<'listTicketEscalations'>, options?: RequestOptions): PagePromise<ItemOf<'listTicketEscalations'>> {
-    return this.paginate({ method: 'GET', path: path`/v1/tickets/${ticketId}/escalations`, query, options });
+    return this.paginate({ operation: 'listTicketEscalations', method: 'GET', path: path`/v1/tickets/${ticketId}/escalations`, query, options });
   }
 
   /**
@@ -97,6 +97,6 @@ export class Escalations extends Resource {
    * ```
    */
   create(ticketId: string, body: BodyOf<'createEscalation'>, options?: RequestOptions): APIPromise<ResultOf<'createEscalation'>> {
-    return this.call({ method: 'POST', path: path`/v1/tickets/${ticketId}/escalations`, body, options });
+    return this.call({ operation: 'createEscalation', method: 'POST', path: path`/v1/tickets/${ticketId}/escalations`, body, options });
   }
 }

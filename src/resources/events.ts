@@ -46,7 +46,7 @@ export class Events extends Resource {
       try {
         response = await this.transport.send(
           {
-            method: 'GET',
+            operation: 'streamEvents', method: 'GET',
             path: '/v1/events',
             query: { types: params.types, ticket_id: params.ticketId },
             options: { ...options, timeout: false, maxRetries: 0, headers: { ...options.headers, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) } },

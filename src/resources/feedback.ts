@@ -24,7 +24,7 @@ export class Feedback extends Resource {
    * ```
    */
   get(ticketId: string, options?: RequestOptions): APIPromise<ResultOf<'getTicketFeedback'>> {
-    return this.call({ method: 'GET', path: path`/v1/tickets/${ticketId}/feedback`, options });
+    return this.call({ operation: 'getTicketFeedback', method: 'GET', path: path`/v1/tickets/${ticketId}/feedback`, options });
   }
 
   /**
@@ -36,7 +36,7 @@ export class Feedback extends Resource {
    * ```
    */
   rate(ticketId: string, body: BodyOf<'rateTicket'>, options?: RequestOptions): APIPromise<ResultOf<'rateTicket'>> {
-    return this.call({ method: 'PUT', path: path`/v1/tickets/${ticketId}/feedback`, body, options });
+    return this.call({ operation: 'rateTicket', method: 'PUT', path: path`/v1/tickets/${ticketId}/feedback`, body, options });
   }
 
   /**
@@ -48,6 +48,6 @@ export class Feedback extends Resource {
    * ```
    */
   list(query?: ListQueryOf<'listFeedback'>, options?: RequestOptions): PagePromise<ItemOf<'listFeedback'>> {
-    return this.paginate({ method: 'GET', path: '/v1/feedback', query, options });
+    return this.paginate({ operation: 'listFeedback', method: 'GET', path: '/v1/feedback', query, options });
   }
 }

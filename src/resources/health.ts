@@ -15,7 +15,7 @@ export class Health extends Resource {
    * ```
    */
   get(options?: RequestOptions): APIPromise<ResultOf<'getHealth'>> {
-    return this.call({ method: 'GET', path: '/healthz', options, anonymous: true });
+    return this.call({ operation: 'getHealth', method: 'GET', path: '/healthz', options, anonymous: true });
   }
 
   /**
@@ -28,6 +28,6 @@ export class Health extends Resource {
    * ```
    */
   ready(options?: RequestOptions): APIPromise<ResultOf<'getReadiness'>> {
-    return this.call({ method: 'GET', path: '/readyz', options, anonymous: true });
+    return this.call({ operation: 'getReadiness', method: 'GET', path: '/readyz', options, anonymous: true });
   }
 }

@@ -15,6 +15,6 @@ export class History extends Resource {
    * ```
    */
   list(ticketId: string, query?: ListQueryOf<'listTicketHistory'>, options?: RequestOptions): PagePromise<ItemOf<'listTicketHistory'>> {
-    return this.paginate({ method: 'GET', path: path`/v1/tickets/${ticketId}/history`, query, options });
+    return this.paginate({ operation: 'listTicketHistory', method: 'GET', path: path`/v1/tickets/${ticketId}/history`, query, options });
   }
 }

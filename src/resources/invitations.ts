@@ -24,7 +24,7 @@ export class Invitations extends Resource {
    * ```
    */
   list(query?: ListQueryOf<'listInvitations'>, options?: RequestOptions): PagePromise<ItemOf<'listInvitations'>> {
-    return this.paginate({ method: 'GET', path: '/v1/invitations', query, options });
+    return this.paginate({ operation: 'listInvitations', method: 'GET', path: '/v1/invitations', query, options });
   }
 
   /**
@@ -36,7 +36,7 @@ export class Invitations extends Resource {
    * ```
    */
   create(body: BodyOf<'createInvitation'>, options?: RequestOptions): APIPromise<ResultOf<'createInvitation'>> {
-    return this.call({ method: 'POST', path: '/v1/invitations', body, options });
+    return this.call({ operation: 'createInvitation', method: 'POST', path: '/v1/invitations', body, options });
   }
 
   /**
@@ -48,7 +48,7 @@ export class Invitations extends Resource {
    * ```
    */
   accept(body: BodyOf<'acceptInvitation'>, options?: RequestOptions): APIPromise<ResultOf<'acceptInvitation'>> {
-    return this.call({ method: 'POST', path: '/v1/invitations/accept', body, options, anonymous: true, idempotent: false });
+    return this.call({ operation: 'acceptInvitation', method: 'POST', path: '/v1/invitations/accept', body, options, anonymous: true, idempotent: false });
   }
 
   /**
@@ -60,6 +60,6 @@ export class Invitations extends Resource {
    * ```
    */
   cancel(invitationId: string, options?: RequestOptions): APIPromise<ResultOf<'cancelInvitation'>> {
-    return this.call({ method: 'POST', path: path`/v1/invitations/${invitationId}/cancel`, options });
+    return this.call({ operation: 'cancelInvitation', method: 'POST', path: path`/v1/invitations/${invitationId}/cancel`, options });
   }
 }

@@ -24,7 +24,7 @@ export class KbCategories extends Resource {
    * ```
    */
   list(query?: ListQueryOf<'listKbCategories'>, options?: RequestOptions): PagePromise<ItemOf<'listKbCategories'>> {
-    return this.paginate({ method: 'GET', path: '/v1/kb/categories', query, options });
+    return this.paginate({ operation: 'listKbCategories', method: 'GET', path: '/v1/kb/categories', query, options });
   }
 
   /**
@@ -36,7 +36,7 @@ export class KbCategories extends Resource {
    * ```
    */
   create(body: BodyOf<'createKbCategory'>, options?: RequestOptions): APIPromise<ResultOf<'createKbCategory'>> {
-    return this.call({ method: 'POST', path: '/v1/kb/categories', body, options });
+    return this.call({ operation: 'createKbCategory', method: 'POST', path: '/v1/kb/categories', body, options });
   }
 
   /**
@@ -48,7 +48,7 @@ export class KbCategories extends Resource {
    * ```
    */
   get(kbCategoryId: string, options?: RequestOptions): APIPromise<ResultOf<'getKbCategory'>> {
-    return this.call({ method: 'GET', path: path`/v1/kb/categories/${kbCategoryId}`, options });
+    return this.call({ operation: 'getKbCategory', method: 'GET', path: path`/v1/kb/categories/${kbCategoryId}`, options });
   }
 
   /**
@@ -60,7 +60,7 @@ export class KbCategories extends Resource {
    * ```
    */
   update(kbCategoryId: string, body: BodyOf<'updateKbCategory'>, options?: RequestOptions): APIPromise<ResultOf<'updateKbCategory'>> {
-    return this.call({ method: 'PATCH', path: path`/v1/kb/categories/${kbCategoryId}`, body, options });
+    return this.call({ operation: 'updateKbCategory', method: 'PATCH', path: path`/v1/kb/categories/${kbCategoryId}`, body, options });
   }
 
   /**
@@ -72,7 +72,7 @@ export class KbCategories extends Resource {
    * ```
    */
   delete(kbCategoryId: string, options?: RequestOptions): APIPromise<void> {
-    return this.call({ method: 'DELETE', path: path`/v1/kb/categories/${kbCategoryId}`, options });
+    return this.call({ operation: 'deleteKbCategory', method: 'DELETE', path: path`/v1/kb/categories/${kbCategoryId}`, options });
   }
 }
 
@@ -95,7 +95,7 @@ export class KbArticles extends Resource {
    * ```
    */
   list(query?: ListQueryOf<'listArticles'>, options?: RequestOptions): PagePromise<ItemOf<'listArticles'>> {
-    return this.paginate({ method: 'GET', path: '/v1/kb/articles', query, options });
+    return this.paginate({ operation: 'listArticles', method: 'GET', path: '/v1/kb/articles', query, options });
   }
 
   /**
@@ -107,7 +107,7 @@ export class KbArticles extends Resource {
    * ```
    */
   create(body: BodyOf<'createArticle'>, options?: RequestOptions): APIPromise<ResultOf<'createArticle'>> {
-    return this.call({ method: 'POST', path: '/v1/kb/articles', body, options });
+    return this.call({ operation: 'createArticle', method: 'POST', path: '/v1/kb/articles', body, options });
   }
 
   /**
@@ -119,7 +119,7 @@ export class KbArticles extends Resource {
    * ```
    */
   get(articleId: string, options?: RequestOptions): APIPromise<ResultOf<'getArticle'>> {
-    return this.call({ method: 'GET', path: path`/v1/kb/articles/${articleId}`, options });
+    return this.call({ operation: 'getArticle', method: 'GET', path: path`/v1/kb/articles/${articleId}`, options });
   }
 
   /**
@@ -131,7 +131,7 @@ export class KbArticles extends Resource {
    * ```
    */
   update(articleId: string, body: BodyOf<'updateArticle'>, options?: WriteOptions): APIPromise<ResultOf<'updateArticle'>> {
-    return this.call({ method: 'PATCH', path: path`/v1/kb/articles/${articleId}`, body, ifMatch: options?.ifMatch, options });
+    return this.call({ operation: 'updateArticle', method: 'PATCH', path: path`/v1/kb/articles/${articleId}`, body, ifMatch: options?.ifMatch, options });
   }
 
   /**
@@ -143,7 +143,7 @@ export class KbArticles extends Resource {
    * ```
    */
   delete(articleId: string, options?: RequestOptions): APIPromise<void> {
-    return this.call({ method: 'DELETE', path: path`/v1/kb/articles/${articleId}`, options });
+    return this.call({ operation: 'deleteArticle', method: 'DELETE', path: path`/v1/kb/articles/${articleId}`, options });
   }
 
   /**
@@ -155,7 +155,7 @@ export class KbArticles extends Resource {
    * ```
    */
   publish(articleId: string, options?: RequestOptions): APIPromise<ResultOf<'publishArticle'>> {
-    return this.call({ method: 'POST', path: path`/v1/kb/articles/${articleId}/publish`, options });
+    return this.call({ operation: 'publishArticle', method: 'POST', path: path`/v1/kb/articles/${articleId}/publish`, options });
   }
 
   /**
@@ -167,7 +167,7 @@ export class KbArticles extends Resource {
    * ```
    */
   archive(articleId: string, options?: RequestOptions): APIPromise<ResultOf<'archiveArticle'>> {
-    return this.call({ method: 'POST', path: path`/v1/kb/articles/${articleId}/archive`, options });
+    return this.call({ operation: 'archiveArticle', method: 'POST', path: path`/v1/kb/articles/${articleId}/archive`, options });
   }
 }
 
@@ -189,7 +189,7 @@ export class KbArticleVersions extends Resource {
    * ```
    */
   list(articleId: string, query?: ListQueryOf<'listArticleVersions'>, options?: RequestOptions): PagePromise<ItemOf<'listArticleVersions'>> {
-    return this.paginate({ method: 'GET', path: path`/v1/kb/articles/${articleId}/versions`, query, options });
+    return this.paginate({ operation: 'listArticleVersions', method: 'GET', path: path`/v1/kb/articles/${articleId}/versions`, query, options });
   }
 
   /**
@@ -201,7 +201,7 @@ export class KbArticleVersions extends Resource {
    * ```
    */
   get(articleId: string, version: number, options?: RequestOptions): APIPromise<ResultOf<'getArticleVersion'>> {
-    return this.call({ method: 'GET', path: path`/v1/kb/articles/${articleId}/versions/${version}`, options });
+    return this.call({ operation: 'getArticleVersion', method: 'GET', path: path`/v1/kb/articles/${articleId}/versions/${version}`, options });
   }
 }
 
@@ -223,7 +223,7 @@ export class KbArticleFeedback extends Resource {
    * ```
    */
   list(articleId: string, query?: ListQueryOf<'listArticleFeedback'>, options?: RequestOptions): PagePromise<ItemOf<'listArticleFeedback'>> {
-    return this.paginate({ method: 'GET', path: path`/v1/kb/articles/${articleId}/feedback`, query, options });
+    return this.paginate({ operation: 'listArticleFeedback', method: 'GET', path: path`/v1/kb/articles/${articleId}/feedback`, query, options });
   }
 
   /**
@@ -235,7 +235,7 @@ export class KbArticleFeedback extends Resource {
    * ```
    */
   submit(articleId: string, body: BodyOf<'submitArticleFeedback'>, options?: RequestOptions): APIPromise<ResultOf<'submitArticleFeedback'>> {
-    return this.call({ method: 'POST', path: path`/v1/kb/articles/${articleId}/feedback`, body, options });
+    return this.call({ operation: 'submitArticleFeedback', method: 'POST', path: path`/v1/kb/articles/${articleId}/feedback`, body, options });
   }
 }
 
@@ -275,6 +275,6 @@ export class Kb extends Resource {
    * ```
    */
   search(query: ListQueryOf<'searchArticles'>, options?: RequestOptions): PagePromise<ItemOf<'searchArticles'>> {
-    return this.paginate({ method: 'GET', path: '/v1/kb/search', query, options });
+    return this.paginate({ operation: 'searchArticles', method: 'GET', path: '/v1/kb/search', query, options });
   }
 }

@@ -25,7 +25,7 @@ export class Notifications extends Resource {
    * ```
    */
   list(query?: ListQueryOf<'listNotifications'>, options?: RequestOptions): PagePromise<ItemOf<'listNotifications'>> {
-    return this.paginate({ method: 'GET', path: '/v1/notifications', query, options });
+    return this.paginate({ operation: 'listNotifications', method: 'GET', path: '/v1/notifications', query, options });
   }
 
   /**
@@ -37,7 +37,7 @@ export class Notifications extends Resource {
    * ```
    */
   markAllRead(options?: RequestOptions): APIPromise<ResultOf<'markAllNotificationsRead'>> {
-    return this.call({ method: 'POST', path: '/v1/notifications/read-all', options });
+    return this.call({ operation: 'markAllNotificationsRead', method: 'POST', path: '/v1/notifications/read-all', options });
   }
 
   /**
@@ -50,7 +50,7 @@ export class Notifications extends Resource {
    * ```
    */
   getPreferences(options?: RequestOptions): APIPromise<ResultOf<'getNotificationPreferences'>> {
-    return this.call({ method: 'GET', path: '/v1/notifications/preferences', options });
+    return this.call({ operation: 'getNotificationPreferences', method: 'GET', path: '/v1/notifications/preferences', options });
   }
 
   /**
@@ -62,7 +62,7 @@ export class Notifications extends Resource {
    * ```
    */
   updatePreferences(body: BodyOf<'updateNotificationPreferences'>, options?: RequestOptions): APIPromise<ResultOf<'updateNotificationPreferences'>> {
-    return this.call({ method: 'PUT', path: '/v1/notifications/preferences', body, options });
+    return this.call({ operation: 'updateNotificationPreferences', method: 'PUT', path: '/v1/notifications/preferences', body, options });
   }
 
   /**
@@ -74,6 +74,6 @@ export class Notifications extends Resource {
    * ```
    */
   markRead(notificationId: string, options?: RequestOptions): APIPromise<ResultOf<'markNotificationRead'>> {
-    return this.call({ method: 'POST', path: path`/v1/notifications/${notificationId}/read`, options });
+    return this.call({ operation: 'markNotificationRead', method: 'POST', path: path`/v1/notifications/${notificationId}/read`, options });
   }
 }

@@ -15,6 +15,6 @@ export class Search extends Resource {
    * ```
    */
   query(query: ListQueryOf<'globalSearch'>, options?: RequestOptions): PagePromise<ItemOf<'globalSearch'>> {
-    return this.paginate({ method: 'GET', path: '/v1/search', query, options });
+    return this.paginate({ operation: 'globalSearch', method: 'GET', path: '/v1/search', query, options });
   }
 }

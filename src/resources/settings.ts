@@ -15,7 +15,7 @@ export class Settings extends Resource {
    * ```
    */
   get(options?: RequestOptions): APIPromise<ResultOf<'getSettings'>> {
-    return this.call({ method: 'GET', path: '/v1/settings', options });
+    return this.call({ operation: 'getSettings', method: 'GET', path: '/v1/settings', options });
   }
 
   /**
@@ -27,6 +27,6 @@ export class Settings extends Resource {
    * ```
    */
   update(body: BodyOf<'updateSettings'>, options?: RequestOptions): APIPromise<ResultOf<'updateSettings'>> {
-    return this.call({ method: 'PATCH', path: '/v1/settings', body, options });
+    return this.call({ operation: 'updateSettings', method: 'PATCH', path: '/v1/settings', body, options });
   }
 }

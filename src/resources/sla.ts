@@ -24,7 +24,7 @@ export class SlaPolicies extends Resource {
    * ```
    */
   list(query?: ListQueryOf<'listSlaPolicies'>, options?: RequestOptions): PagePromise<ItemOf<'listSlaPolicies'>> {
-    return this.paginate({ method: 'GET', path: '/v1/sla-policies', query, options });
+    return this.paginate({ operation: 'listSlaPolicies', method: 'GET', path: '/v1/sla-policies', query, options });
   }
 
   /**
@@ -42,7 +42,7 @@ export class SlaPolicies extends Resource {
    * ```
    */
   create(body: BodyOf<'createSlaPolicy'>, options?: RequestOptions): APIPromise<ResultOf<'createSlaPolicy'>> {
-    return this.call({ method: 'POST', path: '/v1/sla-policies', body, options });
+    return this.call({ operation: 'createSlaPolicy', method: 'POST', path: '/v1/sla-policies', body, options });
   }
 
   /**
@@ -54,7 +54,7 @@ export class SlaPolicies extends Resource {
    * ```
    */
   get(slaPolicyId: string, options?: RequestOptions): APIPromise<ResultOf<'getSlaPolicy'>> {
-    return this.call({ method: 'GET', path: path`/v1/sla-policies/${slaPolicyId}`, options });
+    return this.call({ operation: 'getSlaPolicy', method: 'GET', path: path`/v1/sla-policies/${slaPolicyId}`, options });
   }
 
   /**
@@ -66,7 +66,7 @@ export class SlaPolicies extends Resource {
    * ```
    */
   update(slaPolicyId: string, body: BodyOf<'updateSlaPolicy'>, options?: RequestOptions): APIPromise<ResultOf<'updateSlaPolicy'>> {
-    return this.call({ method: 'PATCH', path: path`/v1/sla-policies/${slaPolicyId}`, body, options });
+    return this.call({ operation: 'updateSlaPolicy', method: 'PATCH', path: path`/v1/sla-policies/${slaPolicyId}`, body, options });
   }
 
   /**
@@ -78,7 +78,7 @@ export class SlaPolicies extends Resource {
    * ```
    */
   delete(slaPolicyId: string, options?: RequestOptions): APIPromise<void> {
-    return this.call({ method: 'DELETE', path: path`/v1/sla-policies/${slaPolicyId}`, options });
+    return this.call({ operation: 'deleteSlaPolicy', method: 'DELETE', path: path`/v1/sla-policies/${slaPolicyId}`, options });
   }
 }
 
@@ -110,7 +110,7 @@ export class Sla extends Resource {
    * ```
    */
   forTicket(ticketId: string, options?: RequestOptions): APIPromise<ResultOf<'getTicketSla'>> {
-    return this.call({ method: 'GET', path: path`/v1/tickets/${ticketId}/sla`, options });
+    return this.call({ operation: 'getTicketSla', method: 'GET', path: path`/v1/tickets/${ticketId}/sla`, options });
   }
 
   /**
@@ -122,6 +122,6 @@ export class Sla extends Resource {
    * ```
    */
   list(query?: ListQueryOf<'listTicketSlaStates'>, options?: RequestOptions): PagePromise<ItemOf<'listTicketSlaStates'>> {
-    return this.paginate({ method: 'GET', path: '/v1/sla/tickets', query, options });
+    return this.paginate({ operation: 'listTicketSlaStates', method: 'GET', path: '/v1/sla/tickets', query, options });
   }
 }

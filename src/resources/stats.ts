@@ -15,7 +15,7 @@ export class Stats extends Resource {
    * ```
    */
   tickets(query?: QueryOf<'getTicketStats'>, options?: RequestOptions): APIPromise<ResultOf<'getTicketStats'>> {
-    return this.call({ method: 'GET', path: '/v1/stats/tickets', query, options });
+    return this.call({ operation: 'getTicketStats', method: 'GET', path: '/v1/stats/tickets', query, options });
   }
 
   /**
@@ -27,6 +27,6 @@ export class Stats extends Resource {
    * ```
    */
   sla(query?: QueryOf<'getSlaStats'>, options?: RequestOptions): APIPromise<ResultOf<'getSlaStats'>> {
-    return this.call({ method: 'GET', path: '/v1/stats/sla', query, options });
+    return this.call({ operation: 'getSlaStats', method: 'GET', path: '/v1/stats/sla', query, options });
   }
 }

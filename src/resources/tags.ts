@@ -17,7 +17,7 @@ export class Tags extends Resource {
    * ```
    */
   list(query?: ListQueryOf<'listTags'>, options?: RequestOptions): PagePromise<ItemOf<'listTags'>> {
-    return this.paginate({ method: 'GET', path: '/v1/tags', query, options });
+    return this.paginate({ operation: 'listTags', method: 'GET', path: '/v1/tags', query, options });
   }
 
   /**
@@ -29,7 +29,7 @@ export class Tags extends Resource {
    * ```
    */
   create(body: BodyOf<'createTag'>, options?: RequestOptions): APIPromise<ResultOf<'createTag'>> {
-    return this.call({ method: 'POST', path: '/v1/tags', body, options });
+    return this.call({ operation: 'createTag', method: 'POST', path: '/v1/tags', body, options });
   }
 
   /**
@@ -41,7 +41,7 @@ export class Tags extends Resource {
    * ```
    */
   get(tagId: string, options?: RequestOptions): APIPromise<ResultOf<'getTag'>> {
-    return this.call({ method: 'GET', path: path`/v1/tags/${tagId}`, options });
+    return this.call({ operation: 'getTag', method: 'GET', path: path`/v1/tags/${tagId}`, options });
   }
 
   /**
@@ -53,7 +53,7 @@ export class Tags extends Resource {
    * ```
    */
   update(tagId: string, body: BodyOf<'updateTag'>, options?: RequestOptions): APIPromise<ResultOf<'updateTag'>> {
-    return this.call({ method: 'PATCH', path: path`/v1/tags/${tagId}`, body, options });
+    return this.call({ operation: 'updateTag', method: 'PATCH', path: path`/v1/tags/${tagId}`, body, options });
   }
 
   /**
@@ -65,6 +65,6 @@ export class Tags extends Resource {
    * ```
    */
   delete(tagId: string, options?: RequestOptions): APIPromise<void> {
-    return this.call({ method: 'DELETE', path: path`/v1/tags/${tagId}`, options });
+    return this.call({ operation: 'deleteTag', method: 'DELETE', path: path`/v1/tags/${tagId}`, options });
   }
 }

@@ -17,7 +17,7 @@ export class TeamMembers extends Resource {
    * ```
    */
   list(teamId: string, query?: ListQueryOf<'listTeamMembers'>, options?: RequestOptions): PagePromise<ItemOf<'listTeamMembers'>> {
-    return this.paginate({ method: 'GET', path: path`/v1/teams/${teamId}/members`, query, options });
+    return this.paginate({ operation: 'listTeamMembers', method: 'GET', path: path`/v1/teams/${teamId}/members`, query, options });
   }
 
   /**
@@ -29,7 +29,7 @@ export class TeamMembers extends Resource {
    * ```
    */
   get(teamId: string, userId: string, options?: RequestOptions): APIPromise<ResultOf<'getTeamMember'>> {
-    return this.call({ method: 'GET', path: path`/v1/teams/${teamId}/members/${userId}`, options });
+    return this.call({ operation: 'getTeamMember', method: 'GET', path: path`/v1/teams/${teamId}/members/${userId}`, options });
   }
 
   /**
@@ -42,7 +42,7 @@ export class TeamMembers extends Resource {
    * ```
    */
   add(teamId: string, userId: string, body: BodyOf<'addTeamMember'>, options?: RequestOptions): APIPromise<ResultOf<'addTeamMember'>> {
-    return this.call({ method: 'PUT', path: path`/v1/teams/${teamId}/members/${userId}`, body, options });
+    return this.call({ operation: 'addTeamMember', method: 'PUT', path: path`/v1/teams/${teamId}/members/${userId}`, body, options });
   }
 
   /**
@@ -54,7 +54,7 @@ export class TeamMembers extends Resource {
    * ```
    */
   remove(teamId: string, userId: string, options?: RequestOptions): APIPromise<void> {
-    return this.call({ method: 'DELETE', path: path`/v1/teams/${teamId}/members/${userId}`, options });
+    return this.call({ operation: 'removeTeamMember', method: 'DELETE', path: path`/v1/teams/${teamId}/members/${userId}`, options });
   }
 }
 
@@ -77,7 +77,7 @@ export class Teams extends Resource {
    * ```
    */
   list(query?: ListQueryOf<'listTeams'>, options?: RequestOptions): PagePromise<ItemOf<'listTeams'>> {
-    return this.paginate({ method: 'GET', path: '/v1/teams', query, options });
+    return this.paginate({ operation: 'listTeams', method: 'GET', path: '/v1/teams', query, options });
   }
 
   /**
@@ -89,7 +89,7 @@ export class Teams extends Resource {
    * ```
    */
   create(body: BodyOf<'createTeam'>, options?: RequestOptions): APIPromise<ResultOf<'createTeam'>> {
-    return this.call({ method: 'POST', path: '/v1/teams', body, options });
+    return this.call({ operation: 'createTeam', method: 'POST', path: '/v1/teams', body, options });
   }
 
   /**
@@ -101,7 +101,7 @@ export class Teams extends Resource {
    * ```
    */
   get(teamId: string, options?: RequestOptions): APIPromise<ResultOf<'getTeam'>> {
-    return this.call({ method: 'GET', path: path`/v1/teams/${teamId}`, options });
+    return this.call({ operation: 'getTeam', method: 'GET', path: path`/v1/teams/${teamId}`, options });
   }
 
   /**
@@ -113,7 +113,7 @@ export class Teams extends Resource {
    * ```
    */
   update(teamId: string, body: BodyOf<'updateTeam'>, options?: RequestOptions): APIPromise<ResultOf<'updateTeam'>> {
-    return this.call({ method: 'PATCH', path: path`/v1/teams/${teamId}`, body, options });
+    return this.call({ operation: 'updateTeam', method: 'PATCH', path: path`/v1/teams/${teamId}`, body, options });
   }
 
   /**
@@ -125,6 +125,6 @@ export class Teams extends Resource {
    * ```
    */
   delete(teamId: string, options?: RequestOptions): APIPromise<void> {
-    return this.call({ method: 'DELETE', path: path`/v1/teams/${teamId}`, options });
+    return this.call({ operation: 'deleteTeam', method: 'DELETE', path: path`/v1/teams/${teamId}`, options });
   }
 }

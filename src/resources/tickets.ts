@@ -16,7 +16,7 @@ export class Tickets extends Resource {
    * ```
    */
   list(query?: ListQueryOf<'listTickets'>, options?: RequestOptions): PagePromise<ItemOf<'listTickets'>> {
-    return this.paginate({ method: 'GET', path: '/v1/tickets', query, options });
+    return this.paginate({ operation: 'listTickets', method: 'GET', path: '/v1/tickets', query, options });
   }
 
   /**
@@ -28,7 +28,7 @@ export class Tickets extends Resource {
    * ```
    */
   create(body: BodyOf<'createTicket'>, options?: RequestOptions): APIPromise<ResultOf<'createTicket'>> {
-    return this.call({ method: 'POST', path: '/v1/tickets', body, options });
+    return this.call({ operation: 'createTicket', method: 'POST', path: '/v1/tickets', body, options });
   }
 
   /**
@@ -40,7 +40,7 @@ export class Tickets extends Resource {
    * ```
    */
   get(ticketId: string, options?: RequestOptions): APIPromise<ResultOf<'getTicket'>> {
-    return this.call({ method: 'GET', path: path`/v1/tickets/${ticketId}`, options });
+    return this.call({ operation: 'getTicket', method: 'GET', path: path`/v1/tickets/${ticketId}`, options });
   }
 
   /**
@@ -52,7 +52,7 @@ export class Tickets extends Resource {
    * ```
    */
   update(ticketId: string, body: BodyOf<'updateTicket'>, options?: WriteOptions): APIPromise<ResultOf<'updateTicket'>> {
-    return this.call({ method: 'PATCH', path: path`/v1/tickets/${ticketId}`, body, ifMatch: options?.ifMatch, options });
+    return this.call({ operation: 'updateTicket', method: 'PATCH', path: path`/v1/tickets/${ticketId}`, body, ifMatch: options?.ifMatch, options });
   }
 
   /**
@@ -64,7 +64,7 @@ export class Tickets extends Resource {
    * ```
    */
   delete(ticketId: string, options?: WriteOptions): APIPromise<void> {
-    return this.call({ method: 'DELETE', path: path`/v1/tickets/${ticketId}`, ifMatch: options?.ifMatch, options });
+    return this.call({ operation: 'deleteTicket', method: 'DELETE', path: path`/v1/tickets/${ticketId}`, ifMatch: options?.ifMatch, options });
   }
 
   /**
@@ -76,7 +76,7 @@ export class Tickets extends Resource {
    * ```
    */
   assign(ticketId: string, body: BodyOf<'assignTicket'>, options?: WriteOptions): APIPromise<ResultOf<'assignTicket'>> {
-    return this.call({ method: 'POST', path: path`/v1/tickets/${ticketId}/assign`, body, ifMatch: options?.ifMatch, options });
+    return this.call({ operation: 'assignTicket', method: 'POST', path: path`/v1/tickets/${ticketId}/assign`, body, ifMatch: options?.ifMatch, options });
   }
 
   /**
@@ -88,7 +88,7 @@ export class Tickets extends Resource {
    * ```
    */
   start(ticketId: string, options?: WriteOptions): APIPromise<ResultOf<'startTicket'>> {
-    return this.call({ method: 'POST', path: path`/v1/tickets/${ticketId}/start`, ifMatch: options?.ifMatch, options });
+    return this.call({ operation: 'startTicket', method: 'POST', path: path`/v1/tickets/${ticketId}/start`, ifMatch: options?.ifMatch, options });
   }
 
   /**
@@ -100,7 +100,7 @@ export class Tickets extends Resource {
    * ```
    */
   pend(ticketId: string, body: BodyOf<'pendTicket'>, options?: WriteOptions): APIPromise<ResultOf<'pendTicket'>> {
-    return this.call({ method: 'POST', path: path`/v1/tickets/${ticketId}/pend`, body, ifMatch: options?.ifMatch, options });
+    return this.call({ operation: 'pendTicket', method: 'POST', path: path`/v1/tickets/${ticketId}/pend`, body, ifMatch: options?.ifMatch, options });
   }
 
   /**
@@ -112,7 +112,7 @@ export class Tickets extends Resource {
    * ```
    */
   resolve(ticketId: string, body: BodyOf<'resolveTicket'>, options?: WriteOptions): APIPromise<ResultOf<'resolveTicket'>> {
-    return this.call({ method: 'POST', path: path`/v1/tickets/${ticketId}/resolve`, body, ifMatch: options?.ifMatch, options });
+    return this.call({ operation: 'resolveTicket', method: 'POST', path: path`/v1/tickets/${ticketId}/resolve`, body, ifMatch: options?.ifMatch, options });
   }
 
   /**
@@ -124,7 +124,7 @@ export class Tickets extends Resource {
    * ```
    */
   close(ticketId: string, options?: WriteOptions): APIPromise<ResultOf<'closeTicket'>> {
-    return this.call({ method: 'POST', path: path`/v1/tickets/${ticketId}/close`, ifMatch: options?.ifMatch, options });
+    return this.call({ operation: 'closeTicket', method: 'POST', path: path`/v1/tickets/${ticketId}/close`, ifMatch: options?.ifMatch, options });
   }
 
   /**
@@ -136,7 +136,7 @@ export class Tickets extends Resource {
    * ```
    */
   reopen(ticketId: string, body?: BodyOf<'reopenTicket'>, options?: WriteOptions): APIPromise<ResultOf<'reopenTicket'>> {
-    return this.call({ method: 'POST', path: path`/v1/tickets/${ticketId}/reopen`, body, ifMatch: options?.ifMatch, options });
+    return this.call({ operation: 'reopenTicket', method: 'POST', path: path`/v1/tickets/${ticketId}/reopen`, body, ifMatch: options?.ifMatch, options });
   }
 
   /**
@@ -148,7 +148,7 @@ export class Tickets extends Resource {
    * ```
    */
   addTag(ticketId: string, tagId: string, options?: RequestOptions): APIPromise<void> {
-    return this.call({ method: 'PUT', path: path`/v1/tickets/${ticketId}/tags/${tagId}`, options });
+    return this.call({ operation: 'addTicketTag', method: 'PUT', path: path`/v1/tickets/${ticketId}/tags/${tagId}`, options });
   }
 
   /**
@@ -160,6 +160,6 @@ export class Tickets extends Resource {
    * ```
    */
   removeTag(ticketId: string, tagId: string, options?: RequestOptions): APIPromise<void> {
-    return this.call({ method: 'DELETE', path: path`/v1/tickets/${ticketId}/tags/${tagId}`, options });
+    return this.call({ operation: 'removeTicketTag', method: 'DELETE', path: path`/v1/tickets/${ticketId}/tags/${tagId}`, options });
   }
 }

@@ -24,7 +24,7 @@ export class Users extends Resource {
    * ```
    */
   list(query?: ListQueryOf<'listUsers'>, options?: RequestOptions): PagePromise<ItemOf<'listUsers'>> {
-    return this.paginate({ method: 'GET', path: '/v1/users', query, options });
+    return this.paginate({ operation: 'listUsers', method: 'GET', path: '/v1/users', query, options });
   }
 
   /**
@@ -36,7 +36,7 @@ export class Users extends Resource {
    * ```
    */
   create(body: BodyOf<'createUser'>, options?: RequestOptions): APIPromise<ResultOf<'createUser'>> {
-    return this.call({ method: 'POST', path: '/v1/users', body, options });
+    return this.call({ operation: 'createUser', method: 'POST', path: '/v1/users', body, options });
   }
 
   /**
@@ -48,7 +48,7 @@ export class Users extends Resource {
    * ```
    */
   get(userId: string, options?: RequestOptions): APIPromise<ResultOf<'getUser'>> {
-    return this.call({ method: 'GET', path: path`/v1/users/${userId}`, options });
+    return this.call({ operation: 'getUser', method: 'GET', path: path`/v1/users/${userId}`, options });
   }
 
   /**
@@ -60,6 +60,6 @@ export class Users extends Resource {
    * ```
    */
   update(userId: string, body: BodyOf<'updateUser'>, options?: RequestOptions): APIPromise<ResultOf<'updateUser'>> {
-    return this.call({ method: 'PATCH', path: path`/v1/users/${userId}`, body, options });
+    return this.call({ operation: 'updateUser', method: 'PATCH', path: path`/v1/users/${userId}`, body, options });
   }
 }

@@ -17,7 +17,7 @@ export class Webhooks extends Resource {
    * ```
    */
   list(query?: ListQueryOf<'listWebhooks'>, options?: RequestOptions): PagePromise<ItemOf<'listWebhooks'>> {
-    return this.paginate({ method: 'GET', path: '/v1/webhooks', query, options });
+    return this.paginate({ operation: 'listWebhooks', method: 'GET', path: '/v1/webhooks', query, options });
   }
 
   /**
@@ -29,7 +29,7 @@ export class Webhooks extends Resource {
    * ```
    */
   create(body: BodyOf<'createWebhook'>, options?: RequestOptions): APIPromise<ResultOf<'createWebhook'>> {
-    return this.call({ method: 'POST', path: '/v1/webhooks', body, options });
+    return this.call({ operation: 'createWebhook', method: 'POST', path: '/v1/webhooks', body, options });
   }
 
   /**
@@ -41,7 +41,7 @@ export class Webhooks extends Resource {
    * ```
    */
   get(webhookId: string, options?: RequestOptions): APIPromise<ResultOf<'getWebhook'>> {
-    return this.call({ method: 'GET', path: path`/v1/webhooks/${webhookId}`, options });
+    return this.call({ operation: 'getWebhook', method: 'GET', path: path`/v1/webhooks/${webhookId}`, options });
   }
 
   /**
@@ -53,7 +53,7 @@ export class Webhooks extends Resource {
    * ```
    */
   update(webhookId: string, body: BodyOf<'updateWebhook'>, options?: RequestOptions): APIPromise<ResultOf<'updateWebhook'>> {
-    return this.call({ method: 'PATCH', path: path`/v1/webhooks/${webhookId}`, body, options });
+    return this.call({ operation: 'updateWebhook', method: 'PATCH', path: path`/v1/webhooks/${webhookId}`, body, options });
   }
 
   /**
@@ -65,7 +65,7 @@ export class Webhooks extends Resource {
    * ```
    */
   delete(webhookId: string, options?: RequestOptions): APIPromise<void> {
-    return this.call({ method: 'DELETE', path: path`/v1/webhooks/${webhookId}`, options });
+    return this.call({ operation: 'deleteWebhook', method: 'DELETE', path: path`/v1/webhooks/${webhookId}`, options });
   }
 
   /**
@@ -77,7 +77,7 @@ export class Webhooks extends Resource {
    * ```
    */
   deliveries(webhookId: string, query?: ListQueryOf<'listWebhookDeliveries'>, options?: RequestOptions): PagePromise<ItemOf<'listWebhookDeliveries'>> {
-    return this.paginate({ method: 'GET', path: path`/v1/webhooks/${webhookId}/deliveries`, query, options });
+    return this.paginate({ operation: 'listWebhookDeliveries', method: 'GET', path: path`/v1/webhooks/${webhookId}/deliveries`, query, options });
   }
 
   /**
@@ -89,6 +89,6 @@ export class Webhooks extends Resource {
    * ```
    */
   redeliver(webhookId: string, deliveryId: string, options?: RequestOptions): APIPromise<ResultOf<'redeliverWebhookDelivery'>> {
-    return this.call({ method: 'POST', path: path`/v1/webhooks/${webhookId}/deliveries/${deliveryId}/redeliver`, options });
+    return this.call({ operation: 'redeliverWebhookDelivery', method: 'POST', path: path`/v1/webhooks/${webhookId}/deliveries/${deliveryId}/redeliver`, options });
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Every operation of the contract has exactly one SDK method. Read from the resource modules'
  * source: each method is one `{ method: 'X', path: … }` request description (see src/core/resource.ts),
- * so the pairs found there must be exactly the contract's, each once.
+ * so the pairs found there must be exactly the contract's, each once, named by the contract's operationId.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -60,5 +60,22 @@ describe('SDK coverage of the contract', () => {
   it('has exactly one method per operation', () => {
     expect(contractOperations().length).toBeGreaterThan(100);
     expect(sdkOperations()).toEqual(contractOperations());
+  });
+
+  it("names each request with the contract's operationId for its method and path", () => {
+    const byRoute = new Map<string, string>();
+    for (const [route, item] of Object.entries(contract.paths as Record<string, Partial<Record<(typeof METHODS)[number], { operationId?: string }>>>)) {
+      for (const method of METHODS) if (item[method]?.operationId) byRoute.set(normalise(method, route), item[method].operationId);
+    }
+    const named: [string, string][] = [];
+    for (const file of readdirSync(RESOURCES).filter((name) => name.endsWith('.ts'))) {
+      const source = readFileSync(new URL(file, RESOURCES), 'utf8');
+      for (const match of source.matchAll(/operation: '(\w+)',\s*method: '([A-Z]+)',\s*path: (?:path`([^`]+)`|'([^']+)')/g)) {
+        const route = normalise(match[2]!, match[3] ?? match[4]!);
+        named.push([route, match[1]!]);
+      }
+    }
+    expect(named.length).toBe(byRoute.size);
+    for (const [route, operation] of named) expect(operation, route).toBe(byRoute.get(route));
   });
 });
