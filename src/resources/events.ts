@@ -16,10 +16,17 @@ export interface SubscribeParams {
   types?: QueryOf<'streamEvents'>['types'];
   /** Resume after this event id: events since then are delivered first. */
   lastEventId?: string;
+  /**
+   * Milliseconds without a byte from the server after which the connection counts as dead and is
+   * replaced (resuming with `Last-Event-ID`); default 45 000, three of the server's 15 s heartbeats.
+   * `false`: wait for the operating system to notice, which on a half-open connection can take hours.
+   */
+  idleTimeout?: number | false;
 }
 
 /** Reconnection delay until the server sends its own `retry`. */
 const DEFAULT_RETRY_MS = 1000;
+const DEFAULT_IDLE_TIMEOUT_MS = 45_000;
 
 export class Events extends Resource {
   /**
@@ -38,6 +45,7 @@ export class Events extends Resource {
    */
   async *subscribe(params: SubscribeParams = {}, options: RequestOptions = {}): AsyncGenerator<LiveEvent, void, undefined> {
     const { signal } = options;
+    const idleTimeout = checkedIdleTimeout(params.idleTimeout);
     let lastEventId = params.lastEventId;
     let retryMs = DEFAULT_RETRY_MS;
 
@@ -82,14 +90,14 @@ export class Events extends Resource {
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       try {
         for (;;) {
-          const { done, value } = await reader.read();
+          const { done, value } = await readWithin(reader, idleTimeout);
           if (done) break;
           parser.feed(value);
           while (received.length > 0) yield received.shift()!;
         }
       } catch {
         if (signal?.aborted) return;
-        // The connection broke: reconnect below.
+        // The connection broke or went silent: reconnect below.
       } finally {
         await reader.cancel().catch(() => undefined);
       }
@@ -106,4 +114,29 @@ async function waited(ms: number, signal: AbortSignal | undefined): Promise<bool
   } catch {
     return false;
   }
+}
+
+/** The stream went silent for longer than the idle timeout. */
+class IdleStream extends Error {}
+
+/** The next chunk, or an `IdleStream` rejection when none comes within `ms`. */
+async function readWithin<T>(reader: ReadableStreamDefaultReader<T>, ms: number | false): Promise<ReadableStreamReadResult<T>> {
+  if (ms === false) return reader.read();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const silence = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new IdleStream(`no data for ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([reader.read(), silence]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function checkedIdleTimeout(value: number | false | undefined): number | false {
+  if (value === undefined) return DEFAULT_IDLE_TIMEOUT_MS;
+  if (value !== false && !(Number.isFinite(value) && value > 0 && value <= 2_147_483_647)) {
+    throw new TypeError('idleTimeout must be false or a number of milliseconds from 1 to 2147483647');
+  }
+  return value;
 }
