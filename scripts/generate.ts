@@ -1,12 +1,14 @@
 /**
  * `npm run generate`: bundles the multi-file contract in `openapi/` into one document and generates
- * the TypeScript types of the SDK from it. Both outputs are committed; `npm run generate -- --check`
+ * the TypeScript types of the SDK from it, and the zod schemas of response validation
+ * (`scripts/zod-emitter.ts`). Both outputs are committed; `npm run generate -- --check`
  * (and a test) fail when they are stale, so the contract and the code cannot drift apart unnoticed.
  */
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { bundle, createConfig } from '@redocly/openapi-core';
 import openapiTS, { astToString } from 'openapi-typescript';
+import { emitZodSchemas } from './zod-emitter.js';
 
 const root = new URL('../', import.meta.url);
 const contract = fileURLToPath(new URL('openapi/ticketflow.yaml', root));
@@ -25,6 +27,7 @@ export async function generate(): Promise<Record<string, string>> {
   return {
     'openapi.json': `${JSON.stringify(document, null, 2)}\n`,
     'api.ts': `${BANNER}${astToString(ast)}`,
+    'schemas.ts': emitZodSchemas(document, BANNER),
   };
 }
 

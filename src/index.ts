@@ -5,6 +5,7 @@
  * dependencies and runs anywhere the Fetch API is available (Node 20.19+,
  * browsers, Deno, Bun, edge runtimes).
  *
+ * @module ticketflow
  * @packageDocumentation
  */
 
@@ -16,18 +17,64 @@ declare const __TICKETFLOW_VERSION__: string;
  * Version of this package, as published to npm (for example `"1.4.0"`).
  *
  * Useful in bug reports and for telling the API which SDK release is calling.
+ *
+ * @example
+ * ```ts
+ * import { VERSION } from 'ticketflow';
+ *
+ * console.log(`ticketflow SDK ${VERSION}, Node ${process.version}`);
+ * ```
  */
 // Run from source without the build (the examples under tsx), it is not defined: say so.
 export const VERSION: string = typeof __TICKETFLOW_VERSION__ === 'string' ? __TICKETFLOW_VERSION__ : '0.0.0-source';
 
 export { Ticketflow } from './client.js';
 export type { ClientAuth, ClientOptions, ProgressCallback, RequestOptions, TransferProgress } from './core/transport.js';
+export type { ErrorContext, Hooks, RequestContext, ResponseContext } from './core/hooks.js';
+export type { Logger, LogLevel } from './core/logger.js';
 export type { WriteOptions } from './core/resource.js';
 export { APIPromise, type WithResponse } from './core/api-promise.js';
 export { PagePromise, type Page, type PageFetcher } from './core/pagination.js';
 export type { BodyOf, ItemOf, JsonOf, ListQueryOf, OperationId, QueryOf, ResultOf } from './core/operations.js';
-/** The types generated from the OpenAPI contract, for anything the resource modules do not name. */
-export type { components, operations, paths } from './generated/api.js';
+// One comment per name: typedoc gives a re-exported symbol the comment of its export statement
+// (the generated declarations have none), and every name needs its own example.
+/**
+ * The contract's schemas, parameters, responses and headers, as generated from `openapi/`: the
+ * type of any object the API sends or takes, by its schema name.
+ *
+ * @example
+ * ```ts
+ * import type { components } from 'ticketflow';
+ *
+ * type Ticket = components['schemas']['Ticket'];
+ * const isUrgent = (ticket: Ticket): boolean => ticket.priority === 'urgent';
+ * ```
+ */
+export type { components } from './generated/api.js';
+/**
+ * Every operation of the contract by its `operationId`: parameters, request body and responses, as
+ * generated from `openapi/`. {@link QueryOf}, {@link BodyOf} and {@link ResultOf} read it for you.
+ *
+ * @example
+ * ```ts
+ * import type { operations } from 'ticketflow';
+ *
+ * type TicketFilters = NonNullable<operations['listTickets']['parameters']['query']>; // what QueryOf<'listTickets'> is
+ * ```
+ */
+export type { operations } from './generated/api.js';
+/**
+ * Every path of the contract, with its operations by HTTP method, as generated from `openapi/`.
+ *
+ * @example
+ * ```ts
+ * import type { paths } from 'ticketflow';
+ *
+ * type ApiPath = keyof paths; // '/v1/tickets' | '/v1/tickets/{ticket_id}' | …
+ * type GetTicket = paths['/v1/tickets/{ticket_id}']['get']; // operations['getTicket']
+ * ```
+ */
+export type { paths } from './generated/api.js';
 export {
   AbortError,
   APIError,
@@ -40,11 +87,14 @@ export {
   PermissionDeniedError,
   PreconditionFailedError,
   RateLimitError,
+  ResponseValidationError,
   TicketflowError,
   TimeoutError,
   UnprocessableEntityError,
   type APIErrorInit,
   type Problem,
+  type ResponseValidationErrorInit,
+  type ResponseValidationIssue,
 } from './core/errors.js';
 export type { ApiKeys } from './resources/api-keys.js';
 export type { Attachments, DownloadOptions, UploadOptions, UploadParams, UploadSource } from './resources/attachments.js';

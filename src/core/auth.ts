@@ -5,6 +5,7 @@
  * and the request is sent again.
  */
 import type { components } from '../generated/api.js';
+import { abortable } from './wait.js';
 
 type AuthTokens = components['schemas']['AuthTokens'];
 
@@ -12,13 +13,16 @@ type AuthTokens = components['schemas']['AuthTokens'];
 export type TokenRequest = (path: '/v1/auth/login' | '/v1/auth/refresh', body: object) => Promise<AuthTokens>;
 
 export interface Authenticator {
-  /** The `Authorization` header for the next request. */
-  header(): Promise<string>;
+  /**
+   * The `Authorization` header for the next request. Rejects with an `AbortError` as soon as
+   * `signal` aborts, without cancelling a login other requests wait for.
+   */
+  header(signal?: AbortSignal): Promise<string>;
   /**
    * Called after a 401 to the request sent with `sentWith`; resolves true when new credentials were
-   * obtained and the request is worth sending again.
+   * obtained and the request is worth sending again. Abortable like {@link Authenticator.header}.
    */
-  renew(sentWith: string): Promise<boolean>;
+  renew(sentWith: string, signal?: AbortSignal): Promise<boolean>;
 }
 
 /** A fixed token: an API key (`tf_…`) or an access token obtained elsewhere. */
@@ -43,11 +47,13 @@ export function credentialsAuth(credentials: { email: string; password: string }
   const current = () => (tokens ??= settle(login()));
 
   return {
-    async header() {
-      return bearer(await current());
+    // The login and refresh are shared, and sent without any caller's signal: one caller giving up
+    // stops waiting for them, not them.
+    async header(signal) {
+      return bearer(await abortable(current(), signal, 'for the login'));
     },
-    async renew(sentWith) {
-      const held = await current().catch(() => undefined);
+    async renew(sentWith, signal) {
+      const held = await abortable(current().catch(() => undefined), signal, 'for the login');
       // Renewed since this request was sent: just send it again.
       if (held && bearer(held) !== sentWith) return true;
       // One renewal for all the requests that failed with the same token: a refresh token works
@@ -57,7 +63,7 @@ export function credentialsAuth(credentials: { email: string; password: string }
         tokens = settle(refreshed);
         renewal = { replacing: sentWith, done: tokens };
       }
-      await renewal.done;
+      await abortable(renewal.done, signal, 'for new credentials');
       return true;
     },
   };

@@ -10,14 +10,46 @@ import type { OperationId } from './operations.js';
 import { credentialsAuth, staticToken, type Authenticator } from './auth.js';
 import { AbortError, apiErrorFor, ConnectionError, TicketflowError, TimeoutError, type Problem } from './errors.js';
 import { DEFAULT_RETRY_POLICY, isRetriedStatus, mayRetry, retryDelayMs, type RetryPolicy } from './retry.js';
+import { checkedValidate, validateResponse } from './validation.js';
+import { CallReport, type Observers } from './call-report.js';
+import { checkedHooks, type Hooks } from './hooks.js';
+import { createLog, type Logger, type LogLevel } from './logger.js';
+import { RateLimitWindow } from './throttle.js';
+import { pause } from './wait.js';
 
-/** How the client authenticates: exactly one of an API key, an access token or credentials. */
+/**
+ * How the client authenticates: exactly one of an API key, an access token or credentials. With
+ * credentials the client logs in when first needed and refreshes the session by itself.
+ *
+ * @example
+ * ```ts
+ * const tool = new Ticketflow({ baseUrl, apiKey: process.env.TICKETFLOW_API_KEY! });
+ * const app = new Ticketflow({ baseUrl, accessToken: session.accessToken });
+ * const script = new Ticketflow({ baseUrl, credentials: { email: 'ops@example.com', password: process.env.PASSWORD! } });
+ * ```
+ */
 export type ClientAuth =
   | { apiKey: string; accessToken?: never; credentials?: never }
   | { accessToken: string; apiKey?: never; credentials?: never }
   | { credentials: { email: string; password: string }; apiKey?: never; accessToken?: never };
 
-/** The options of `new Ticketflow(…)`. */
+/**
+ * The options of `new Ticketflow(…)`.
+ *
+ * @example
+ * ```ts
+ * const tf = new Ticketflow({
+ *   baseUrl: 'https://helpdesk.example.com',
+ *   apiKey: process.env.TICKETFLOW_API_KEY!,
+ *   timeout: 10_000,
+ *   maxRetries: 4,
+ *   validate: true,
+ *   throttle: true,
+ *   logger: console,
+ *   logLevel: 'info',
+ * });
+ * ```
+ */
 export type ClientOptions = ClientAuth & {
   /** Where the API is, for example `https://helpdesk.example.com` (the `/v1/…` paths are appended). */
   baseUrl: string;
@@ -27,9 +59,37 @@ export type ClientOptions = ClientAuth & {
   maxRetries?: number;
   /** The fetch to use; default the global one, looked up at each request (so test mocks apply). */
   fetch?: typeof fetch;
+  /** Called at each attempt of each request, for logging and metrics; see {@link Hooks}. */
+  hooks?: Hooks;
+  /** Where log lines go (`console` will do); nothing is logged unless `logger` or `logLevel` is given. */
+  logger?: Logger;
+  /** The least severe level logged: default `'warn'` with a `logger`; alone, it logs to the console. */
+  logLevel?: LogLevel;
+  /**
+   * Hold requests while the API's rate-limit window is spent (`RateLimit-Remaining: 0`) until it
+   * resets, instead of sending them into a 429. Default false. The wait is abortable with the
+   * request's `signal` and not part of its `timeout`.
+   */
+  throttle?: boolean;
+  /**
+   * Check every success response against the contract's schema (zod, loaded on first use) and
+   * reject one that does not match with a `ResponseValidationError`. Default false.
+   */
+  validate?: boolean;
 };
 
-/** Options every SDK method takes as its last argument. */
+/**
+ * Options every SDK method takes as its last argument.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * const ticket = await tf.tickets.create(
+ *   { title: 'Disk full on build agent 3', priority: 'high' },
+ *   { idempotencyKey: `disk-alert-${alertId}`, timeout: 5_000, maxRetries: 5, signal: controller.signal },
+ * );
+ * ```
+ */
 export interface RequestOptions {
   /** Milliseconds for each attempt of this request, instead of the client's `timeout`. */
   timeout?: number | false;
@@ -41,6 +101,8 @@ export interface RequestOptions {
   idempotencyKey?: string;
   /** Extra headers (never `Authorization`: the client sets it). */
   headers?: Record<string, string>;
+  /** Validate this response against the contract, or not, whatever the client's `validate` says. */
+  validate?: boolean;
 }
 
 /** One request, as a resource module describes it. */
@@ -66,7 +128,16 @@ export interface ApiRequest {
   progress?: { upload?: ProgressCallback | undefined; download?: ProgressCallback | undefined };
 }
 
-/** How far a transfer is: bytes so far, bytes in all (0 when unknown), and the fraction done. */
+/**
+ * How far a transfer is: bytes so far, bytes in all (0 when unknown), and the fraction done.
+ *
+ * @example
+ * ```ts
+ * await tf.attachments.upload(ticketId, file, {}, {
+ *   onProgress: ({ transferredBytes, totalBytes, percent }) => console.log(`${transferredBytes}/${totalBytes} (${Math.round(percent * 100)}%)`),
+ * });
+ * ```
+ */
 export interface TransferProgress {
   transferredBytes: number;
   totalBytes: number;
@@ -74,6 +145,15 @@ export interface TransferProgress {
   percent: number;
 }
 
+/**
+ * Called as a request body goes out or a response body comes in.
+ *
+ * @example
+ * ```ts
+ * const onProgress: ProgressCallback = ({ percent }) => bar.update(percent);
+ * const blob = await tf.attachments.download(attachmentId, { onProgress });
+ * ```
+ */
 export type ProgressCallback = (progress: TransferProgress) => void;
 
 export class Transport {
@@ -82,6 +162,10 @@ export class Transport {
   readonly #retry: RetryPolicy;
   readonly #fetch: typeof fetch;
   readonly #auth: Authenticator;
+  readonly #validate: boolean;
+  readonly #observers: Observers;
+  /** The API limits anonymous requests per address and the others per caller: two windows. */
+  readonly #throttle: { anonymous: RateLimitWindow; caller: RateLimitWindow } | undefined;
 
   constructor(options: ClientOptions) {
     if (typeof options.baseUrl !== 'string' || !/^https?:\/\//.test(options.baseUrl)) {
@@ -94,19 +178,31 @@ export class Transport {
     this.#retry = { ...DEFAULT_RETRY_POLICY, maxRetries: checkedRetries(options.maxRetries) ?? DEFAULT_RETRY_POLICY.maxRetries };
     const given = options.fetch;
     this.#fetch = (input, init) => (given ?? globalThis.fetch)(input, init);
+    this.#validate = checkedValidate(options.validate) ?? false;
+    this.#observers = { hooks: checkedHooks(options.hooks), log: createLog(options.logger, options.logLevel) };
+    if (options.throttle !== undefined && typeof options.throttle !== 'boolean') throw new TypeError('throttle must be true or false');
+    const maxHoldMs = this.#retry.maxDelayMs;
+    this.#throttle = options.throttle ? { anonymous: new RateLimitWindow(maxHoldMs), caller: new RateLimitWindow(maxHoldMs) } : undefined;
     this.#auth = authenticatorOf(options, (path, body) =>
       this.request<never>({ operation: path === '/v1/auth/login' ? 'login' : 'refreshTokens', method: 'POST', path, body, anonymous: true, idempotent: false }).then((result) => result.data),
     );
   }
 
-  /** Sends `request` (retrying as allowed) and resolves with the parsed body and the response. */
+  /**
+   * Sends `request` (retrying as allowed) and resolves with the parsed body and the response; with
+   * validation on, only once the body has matched its operation's schema.
+   */
   async request<T>(request: ApiRequest): Promise<WithResponse<T>> {
+    const validate = checkedValidate(request.options?.validate) ?? this.#validate;
     const response = await this.send(request);
+    let data: unknown;
     try {
-      return { data: (await bodyOf(response)) as T, response };
+      data = await bodyOf(response);
     } catch (cause) {
       throw transportError(cause, request.method, request.path, request.options?.signal);
     }
+    if (validate) await validateResponse(request, data, response);
+    return { data: data as T, response };
   }
 
   /**
@@ -123,10 +219,27 @@ export class Transport {
     if (method === 'POST' && idempotent) headers.set('idempotency-key', options.idempotencyKey ?? randomKey());
     const maxRetries = checkedRetries(options.maxRetries) ?? this.#retry.maxRetries;
     const timeout = checkedTimeout(options.timeout) ?? this.#timeout;
+    const report = new CallReport(this.#observers, request.operation, method, url, headers);
+    try {
+      return await this.#attempts({ request, url, headers, idempotent, maxRetries, timeout, report });
+    } catch (error) {
+      await report.failed(error);
+      throw error;
+    }
+  }
+
+  /** The retry loop of {@link Transport.send}: every attempt, reported as it goes. */
+  async #attempts({ request, url, headers, idempotent, maxRetries, timeout, report }: PreparedCall): Promise<Response> {
+    const { method, options = {} } = request;
+    const { signal } = options;
+    const window = this.#throttle?.[request.anonymous ? 'anonymous' : 'caller'];
     let renewed = false;
 
     for (let retry = 0; ; retry += 1) {
-      if (!request.anonymous) headers.set('authorization', await this.#auth.header());
+      report.nextAttempt();
+      await window?.wait(signal, (ms) => report.held(ms));
+      if (!request.anonymous) headers.set('authorization', await this.#auth.header(signal));
+      await report.sending();
       let response: Response;
       try {
         response = await ky(url, {
@@ -136,34 +249,49 @@ export class Transport {
           ...(request.progress?.upload ? { onUploadProgress: request.progress.upload } : {}),
           ...(request.progress?.download ? { onDownloadProgress: request.progress.download } : {}),
           timeout,
-          ...(options.signal ? { signal: options.signal } : {}),
+          ...(signal ? { signal } : {}),
           retry: 0,
           throwHttpErrors: false,
           fetch: this.#fetch,
         });
       } catch (cause) {
-        const error = transportError(cause, method, request.path, options.signal);
+        const error = transportError(cause, method, request.path, signal);
         if (error instanceof AbortError || !mayRetry(method, idempotent, undefined) || retry >= maxRetries) throw error;
-        await pause(retryDelayMs(this.#retry, retry + 1, undefined) ?? 0, options.signal);
+        const delay = retryDelayMs(this.#retry, retry + 1, undefined) ?? 0;
+        await report.retrying(error, delay);
+        await pause(delay, signal);
         continue;
       }
-
+      window?.observe(response.headers);
+      await report.answered(response);
       if (response.ok) return response;
 
       const sentWith = headers.get('authorization') ?? '';
-      if (response.status === 401 && !request.anonymous && !renewed && (await this.#auth.renew(sentWith))) {
-        await response.body?.cancel();
+      const error = apiErrorFor({ status: response.status, method, path: request.path, headers: response.headers, problem: await problemOf(response) });
+      if (response.status === 401 && !request.anonymous && !renewed && (await this.#auth.renew(sentWith, signal))) {
         renewed = true; // once per call: a second 401 is the answer
         retry -= 1; // a renewal is not a retry
+        await report.renewed(error);
         continue;
       }
-      const error = apiErrorFor({ status: response.status, method, path: request.path, headers: response.headers, problem: await problemOf(response) });
       if (!mayRetry(method, idempotent, response.status) || !isRetriedStatus(response.status) || retry >= maxRetries) throw error;
       const delay = retryDelayMs(this.#retry, retry + 1, response);
       if (delay === null) throw error; // the API asks for a longer wait than the policy allows
-      await pause(delay, options.signal);
+      await report.retrying(error, delay);
+      await pause(delay, signal);
     }
   }
+}
+
+/** A request ready to go: what {@link Transport.send} works out once for all its attempts. */
+interface PreparedCall {
+  request: ApiRequest;
+  url: string;
+  headers: Headers;
+  idempotent: boolean;
+  maxRetries: number;
+  timeout: number | false;
+  report: CallReport;
 }
 
 function authenticatorOf(options: ClientAuth, requestTokens: Parameters<typeof credentialsAuth>[1]): Authenticator {
@@ -234,20 +362,4 @@ function randomKey(): string {
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-/** Waits `ms`, or rejects with an `AbortError` as soon as `signal` aborts. */
-export function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new AbortError('aborted while waiting to retry'));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new AbortError('aborted while waiting to retry'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -24,7 +24,7 @@ function sse(chunks: string[], { gapMs = 0, end = false, onCancel }: { gapMs?: n
   return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
 }
 
-const event = (id: number) => `id: ${id}\ndata: ${JSON.stringify({ id: String(id), type: 'ticket.updated' })}\n\n`;
+const event = (id: number) => `id: ${id}\ndata: ${JSON.stringify({ id, type: 'ticket.updated' })}\n\n`;
 
 function client(fetch: typeof globalThis.fetch) {
   return new Ticketflow({ baseUrl: 'https://api.test', apiKey: 'tf_key', fetch });
@@ -37,12 +37,12 @@ describe('tf.events.subscribe idle watchdog', () => {
       sse(['retry: 5\n\n', event(1)], { onCancel: () => void (firstCancelled = true) }),
       sse([event(2)], { end: true }),
     ]);
-    const seen: string[] = [];
+    const seen: number[] = [];
     for await (const received of client(fetch).events.subscribe({ idleTimeout: 50 })) {
       seen.push(received.id);
       if (seen.length === 2) break;
     }
-    expect(seen).toEqual(['1', '2']);
+    expect(seen).toEqual([1, 2]);
     expect(sent).toHaveLength(2);
     expect(sent[1]!.headers.get('last-event-id')).toBe('1');
     // The dead connection was let go, not left reading forever.
@@ -53,7 +53,7 @@ describe('tf.events.subscribe idle watchdog', () => {
     const heartbeats = Array.from({ length: 8 }, () => ': heartbeat\n\n');
     const { fetch, sent } = scriptedFetch([sse([...heartbeats, event(7)], { gapMs: 10 })]);
     for await (const received of client(fetch).events.subscribe({ idleTimeout: 500 })) {
-      expect(received.id).toBe('7');
+      expect(received.id).toBe(7);
       break;
     }
     expect(sent).toHaveLength(1);

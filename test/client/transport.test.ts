@@ -223,6 +223,26 @@ describe('credentials', () => {
     expect(script.sent.find((s) => s.url.endsWith('/login'))!.body).toEqual({ email: 'ana@example.com', password: 'pw' });
   });
 
+  it('rejects a call aborted while it waits for the shared login at once, and the login goes on for the others', async () => {
+    let loginRequested!: () => void;
+    const requested = new Promise<void>((resolve) => (loginRequested = resolve));
+    let answerLogin!: (response: Response) => void;
+    const loginAnswer = new Promise<Response>((resolve) => (answerLogin = resolve));
+    const script = scriptedFetch([() => (loginRequested(), loginAnswer), json(200, ticket('b')), json(200, ticket('c'))]);
+    const tf = new Ticketflow({ baseUrl: BASE, credentials: { email: 'ana@example.com', password: 'pw' }, fetch: script.fetch });
+
+    const controller = new AbortController();
+    const a = tf.tickets.get('a', { signal: controller.signal });
+    const b = tf.tickets.get('b');
+    await requested;
+    controller.abort();
+    await expect(a).rejects.toBeInstanceOf(AbortError); // the login has not answered yet
+    answerLogin(json(200, tokens(1)));
+    expect(await b).toEqual(ticket('b'));
+    expect(await tf.tickets.get('c')).toEqual(ticket('c'));
+    expect(script.sent.map((s) => new URL(s.url).pathname)).toEqual(['/v1/auth/login', '/v1/tickets/b', '/v1/tickets/c']);
+  });
+
   it('does not renew an API key: a 401 is the answer', async () => {
     const { tf, sent } = client([problem(401, 'unauthenticated')]);
     await expect(tf.tickets.get('t1')).rejects.toBeInstanceOf(AuthenticationError);

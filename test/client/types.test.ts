@@ -4,7 +4,19 @@
  * `npm run typecheck` checks this file; at run time the calls are never made.
  */
 import { describe, expectTypeOf, it } from 'vitest';
-import { Ticketflow, type APIPromise, type components, type Page, type PagePromise } from '../../src/index.js';
+import {
+  Ticketflow,
+  type APIError,
+  type APIPromise,
+  type ClientOptions,
+  type components,
+  type Page,
+  type PagePromise,
+  type RequestOptions,
+  type ResponseValidationError,
+  type ResponseValidationIssue,
+  type TicketflowError,
+} from '../../src/index.js';
 
 type Ticket = components['schemas']['Ticket'];
 type Comment = components['schemas']['Comment'];
@@ -38,6 +50,21 @@ describe('types of the public surface', () => {
       void tf.tickets.resolve('id', {});
       // @ts-expect-error: If-Match is not taken where the contract has none
       void tf.comments.update('t', 'c', { body: 'x' }, { ifMatch: '"1"' });
+    };
+    expectTypeOf(never).toBeFunction();
+  });
+
+  it('types response validation: a boolean option, an error with typed issues', () => {
+    expectTypeOf<ClientOptions['validate']>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf<RequestOptions['validate']>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf<ResponseValidationError['issues']>().toEqualTypeOf<ResponseValidationIssue[]>();
+    expectTypeOf<ResponseValidationIssue['path']>().toEqualTypeOf<(string | number)[]>();
+    expectTypeOf<ResponseValidationError>().toExtend<TicketflowError>();
+    expectTypeOf<ResponseValidationError>().not.toExtend<APIError>();
+    const tf = new Ticketflow({ baseUrl: 'https://helpdesk.test', apiKey: 'tf_x', validate: true });
+    const never = () => {
+      // @ts-expect-error: validate is true or false
+      void tf.tags.get('t', { validate: 'always' });
     };
     expectTypeOf(never).toBeFunction();
   });
