@@ -3,7 +3,16 @@ import { APIPromise } from './api-promise.js';
 import { PagePromise, type Page } from './pagination.js';
 import type { ApiRequest, RequestOptions, Transport } from './transport.js';
 
-/** Request options of the operations that take an ETag (`If-Match`). */
+/**
+ * Request options of the operations that take an ETag (`If-Match`).
+ *
+ * @example
+ * ```ts
+ * const { data: ticket, response } = await tf.tickets.get(ticketId).withResponse();
+ * const options: WriteOptions = { ifMatch: response.headers.get('etag')!, timeout: 10_000 };
+ * await tf.tickets.resolve(ticket.id, { resolution_notes: 'Replaced the toner' }, options);
+ * ```
+ */
 export interface WriteOptions extends RequestOptions {
   /** The ETag the change is based on: a stale one fails with `PreconditionFailedError`, changing nothing. */
   ifMatch?: string;

@@ -12,9 +12,29 @@ import { path } from '../core/path.js';
 import { Resource } from '../core/resource.js';
 import type { ApiRequest, ProgressCallback, RequestOptions } from '../core/transport.js';
 
-/** What an upload may be made from. */
+/**
+ * What an upload may be made from: a `Blob` or `File`, bytes, or a web stream or async iterable of
+ * bytes (a Node stream). A Blob is sent as it is read; the others are read into memory first.
+ *
+ * @example
+ * ```ts
+ * import { openAsBlob } from 'node:fs';
+ *
+ * const source: UploadSource = await openAsBlob('./app.log'); // Node: a file on disk, read as it is sent
+ * await tf.attachments.upload(ticketId, source, { filename: 'app.log', contentType: 'text/plain' });
+ * ```
+ */
 export type UploadSource = Blob | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 
+/**
+ * What to call an uploaded file and how to describe it.
+ *
+ * @example
+ * ```ts
+ * const params: UploadParams = { filename: 'error.png', contentType: 'image/png', description: 'The error dialog' };
+ * await tf.attachments.upload(ticketId, pngBytes, params);
+ * ```
+ */
 export interface UploadParams {
   /** The file's name; taken from a `File` when not given, required otherwise. */
   filename?: string;
@@ -24,16 +44,45 @@ export interface UploadParams {
   description?: string;
 }
 
+/**
+ * Request options of an upload, with progress as the file goes out.
+ *
+ * @example
+ * ```ts
+ * const options: UploadOptions = { timeout: 120_000, onProgress: ({ percent }) => console.log(`${Math.round(percent * 100)} %`) };
+ * await tf.attachments.upload(ticketId, file, {}, options); // a File brings its own name
+ * ```
+ */
 export interface UploadOptions extends RequestOptions {
   /** Called as the file goes out. */
   onProgress?: ProgressCallback;
 }
 
+/**
+ * Request options of a download, with progress as the file comes in.
+ *
+ * @example
+ * ```ts
+ * const options: DownloadOptions = { onProgress: (p) => console.log(`${p.transferredBytes} of ${p.totalBytes} bytes`) };
+ * const blob = await tf.attachments.download(attachmentId, options);
+ * ```
+ */
 export interface DownloadOptions extends RequestOptions {
   /** Called as the file comes in. */
   onProgress?: ProgressCallback;
 }
 
+/**
+ * `tf.attachments`: files on tickets and comments, uploaded from a Blob, bytes or a stream, and
+ * downloaded as a Blob or a stream, both with progress.
+ *
+ * @example
+ * ```ts
+ * const file = await tf.attachments.upload(ticketId, new Blob(['disk full\n'], { type: 'text/plain' }), { filename: 'df.txt' });
+ * const content = await tf.attachments.download(file.id);
+ * console.log(file.file_name, await content.text());
+ * ```
+ */
 export class Attachments extends Resource {
   /**
    * A ticket's files (those of its comments included).

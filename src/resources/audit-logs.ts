@@ -4,7 +4,14 @@ import type { PagePromise } from '../core/pagination.js';
 import { Resource } from '../core/resource.js';
 import type { RequestOptions } from '../core/transport.js';
 
-/** The security audit log (admins only: others get `PermissionDeniedError`). */
+/**
+ * `tf.auditLogs`: the security audit log (admins only: others get `PermissionDeniedError`).
+ *
+ * @example
+ * ```ts
+ * for await (const entry of tf.auditLogs.list({ event_type: ['account_locked'] })) console.log(entry.created_at, entry.user_id, entry.ip_address);
+ * ```
+ */
 export class AuditLogs extends Resource {
   /**
    * Logins, lockouts, password, role and key changes, newest first.

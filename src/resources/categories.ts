@@ -6,7 +6,15 @@ import { path } from '../core/path.js';
 import { Resource } from '../core/resource.js';
 import type { RequestOptions } from '../core/transport.js';
 
-/** Ticket categories: everyone reads them, managers and admins change them. */
+/**
+ * `tf.categories`: ticket categories: everyone reads them, managers and admins change them.
+ *
+ * @example
+ * ```ts
+ * const hardware = await tf.categories.create({ slug: 'hardware', name: 'Hardware' });
+ * await tf.tickets.create({ title: 'Broken keyboard', category_id: hardware.id });
+ * ```
+ */
 export class Categories extends Resource {
   /**
    * The categories, by name.

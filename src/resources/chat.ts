@@ -6,7 +6,17 @@ import { path } from '../core/path.js';
 import { Resource } from '../core/resource.js';
 import type { RequestOptions, Transport } from '../core/transport.js';
 
-/** `tf.chat.sessions`: chat sessions, from the waiting queue through active to ended. */
+/**
+ * `tf.chat.sessions`: chat sessions, from the waiting queue through active to ended.
+ *
+ * @example
+ * ```ts
+ * for await (const session of tf.chat.sessions.list({ status: ['waiting'] })) {
+ *   await tf.chat.sessions.accept(session.id); // take one waiting customer
+ *   break;
+ * }
+ * ```
+ */
 export class ChatSessions extends Resource {
   /**
    * The chat sessions the caller may see, newest first.
@@ -69,7 +79,15 @@ export class ChatSessions extends Resource {
   }
 }
 
-/** `tf.chat.messages`: the messages of a chat session. */
+/**
+ * `tf.chat.messages`: the messages of a chat session.
+ *
+ * @example
+ * ```ts
+ * await tf.chat.messages.post(sessionId, { body: 'Hello, how can I help?' });
+ * const { data: messages } = await tf.chat.messages.list(sessionId);
+ * ```
+ */
 export class ChatMessages extends Resource {
   /**
    * A session's messages, oldest first.
@@ -96,7 +114,15 @@ export class ChatMessages extends Resource {
   }
 }
 
-/** Live chat: sessions and their messages. */
+/**
+ * `tf.chat`: live chat, its sessions and their messages.
+ *
+ * @example
+ * ```ts
+ * const session = await tf.chat.sessions.create({ subject: 'Cannot print' });
+ * await tf.chat.messages.post(session.id, { body: 'The printer says PC LOAD LETTER.' });
+ * ```
+ */
 export class Chat extends Resource {
   /** Chat sessions. */
   readonly sessions: ChatSessions;

@@ -6,6 +6,15 @@ import { path } from '../core/path.js';
 import { Resource } from '../core/resource.js';
 import type { RequestOptions } from '../core/transport.js';
 
+/**
+ * `tf.comments`: a ticket's replies, which its requester sees, and internal notes, which only staff see.
+ *
+ * @example
+ * ```ts
+ * await tf.comments.create(ticketId, { body: 'Could you send the error message?' });
+ * for await (const comment of tf.comments.list(ticketId)) console.log(comment.is_internal ? 'note:' : 'reply:', comment.body);
+ * ```
+ */
 export class Comments extends Resource {
   /**
    * A ticket's comments, oldest first; customers see public ones only.

@@ -6,7 +6,15 @@ import { path } from '../core/path.js';
 import { Resource } from '../core/resource.js';
 import type { RequestOptions } from '../core/transport.js';
 
-/** Departments: everyone signed in reads them, admins change them. */
+/**
+ * `tf.departments`: departments: everyone signed in reads them, admins change them.
+ *
+ * @example
+ * ```ts
+ * const department = await tf.departments.create({ name: 'Field service' });
+ * for await (const ticket of tf.tickets.list({ department_id: department.id })) console.log(ticket.title);
+ * ```
+ */
 export class Departments extends Resource {
   /**
    * The departments, by name.

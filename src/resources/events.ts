@@ -3,12 +3,34 @@ import { createParser } from 'eventsource-parser';
 import { AbortError, APIError } from '../core/errors.js';
 import type { QueryOf } from '../core/operations.js';
 import { Resource } from '../core/resource.js';
-import { pause, type RequestOptions } from '../core/transport.js';
+import type { RequestOptions } from '../core/transport.js';
+import { pause } from '../core/wait.js';
 import type { components } from '../generated/api.js';
 
-/** One event of the stream, as the contract describes it. */
+/**
+ * One event of the stream, as the contract describes it: a union on `type`, so checking the type
+ * gives the shape of `data`.
+ *
+ * @example
+ * ```ts
+ * function describe(event: LiveEvent): string {
+ *   if (event.type === 'ticket.created') return `ticket ${event.data.ticket_number} opened`;
+ *   if (event.type === 'comment.created') return `comment ${event.data.comment_id} on ticket ${event.ticket_id}`;
+ *   return event.type;
+ * }
+ * ```
+ */
 export type LiveEvent = components['schemas']['Event'];
 
+/**
+ * Which events {@link Events.subscribe} delivers, and from where.
+ *
+ * @example
+ * ```ts
+ * const params: SubscribeParams = { ticketId, types: ['comment.*', 'attachment.created'], lastEventId: '4711', idleTimeout: 60_000 };
+ * for await (const event of tf.events.subscribe(params)) console.log(event.id, event.type);
+ * ```
+ */
 export interface SubscribeParams {
   /** Only events about this ticket. */
   ticketId?: string;
@@ -28,6 +50,18 @@ export interface SubscribeParams {
 const DEFAULT_RETRY_MS = 1000;
 const DEFAULT_IDLE_TIMEOUT_MS = 45_000;
 
+/**
+ * `tf.events`: the live stream of changes the caller may see (Server-Sent Events), resumed after
+ * every dropped connection.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * for await (const event of tf.events.subscribe({ types: ['ticket.*'] }, { signal: controller.signal })) {
+ *   if (event.type === 'ticket.created') console.log('new ticket', event.data.ticket_number);
+ * }
+ * ```
+ */
 export class Events extends Resource {
   /**
    * Every event the caller may see, as it happens, for as long as the loop runs. When the
@@ -120,17 +154,13 @@ async function waited(ms: number, signal: AbortSignal | undefined): Promise<bool
 class IdleStream extends Error {}
 
 /** The next chunk, or an `IdleStream` rejection when none comes within `ms`. */
-async function readWithin<T>(reader: ReadableStreamDefaultReader<T>, ms: number | false): Promise<ReadableStreamReadResult<T>> {
+function readWithin<T>(reader: ReadableStreamDefaultReader<T>, ms: number | false): ReturnType<ReadableStreamDefaultReader<T>['read']> {
   if (ms === false) return reader.read();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const silence = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new IdleStream(`no data for ${ms} ms`)), ms);
   });
-  try {
-    return await Promise.race([reader.read(), silence]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return Promise.race([reader.read(), silence]).finally(() => clearTimeout(timer));
 }
 
 function checkedIdleTimeout(value: number | false | undefined): number | false {

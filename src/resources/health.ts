@@ -4,7 +4,15 @@ import type { ResultOf } from '../core/operations.js';
 import { Resource } from '../core/resource.js';
 import type { RequestOptions } from '../core/transport.js';
 
-/** The probes: sent without credentials, outside `/v1`. */
+/**
+ * `tf.health`: the probes, sent without credentials, outside `/v1`.
+ *
+ * @example
+ * ```ts
+ * await tf.health.get(); // the API is up
+ * const ready = await tf.health.ready().then(() => true, () => false); // false: a 503 (not ready yet) or unreachable
+ * ```
+ */
 export class Health extends Resource {
   /**
    * Whether the server process is up (does not touch the database).

@@ -5,6 +5,14 @@ import { path } from '../core/path.js';
 import { Resource } from '../core/resource.js';
 import type { RequestOptions } from '../core/transport.js';
 
+/**
+ * `tf.history`: what happened to a ticket, entry by entry (status, assignment and field changes).
+ *
+ * @example
+ * ```ts
+ * for await (const entry of tf.history.list(ticketId)) console.log(entry.created_at, entry.action, entry.field, entry.new_value);
+ * ```
+ */
 export class History extends Resource {
   /**
    * A ticket's history, oldest first; customers see its public entries only.

@@ -4,7 +4,14 @@ import type { PagePromise } from '../core/pagination.js';
 import { Resource } from '../core/resource.js';
 import type { RequestOptions } from '../core/transport.js';
 
-/** Full-text search over what the caller may read. */
+/**
+ * `tf.search`: full-text search over the tickets, comments and articles the caller may read.
+ *
+ * @example
+ * ```ts
+ * const { data: hits } = await tf.search.query({ q: 'printer', types: ['articles'], limit: 5 });
+ * ```
+ */
 export class Search extends Resource {
   /**
    * Tickets, comments and articles matching `q`, best match first; only results the caller may open.

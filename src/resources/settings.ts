@@ -4,7 +4,15 @@ import type { BodyOf, ResultOf } from '../core/operations.js';
 import { Resource } from '../core/resource.js';
 import type { RequestOptions } from '../core/transport.js';
 
-/** The company settings: one record, read by everyone signed in, changed by admins. */
+/**
+ * `tf.settings`: the company settings: one record, read by everyone signed in, changed by admins.
+ *
+ * @example
+ * ```ts
+ * const settings = await tf.settings.get();
+ * if (settings.time_zone !== 'Europe/Berlin') await tf.settings.update({ time_zone: 'Europe/Berlin' });
+ * ```
+ */
 export class Settings extends Resource {
   /**
    * The company settings.

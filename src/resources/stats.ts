@@ -4,7 +4,15 @@ import type { QueryOf, ResultOf } from '../core/operations.js';
 import { Resource } from '../core/resource.js';
 import type { RequestOptions } from '../core/transport.js';
 
-/** Ticket and SLA statistics, over the tickets the caller can see. */
+/**
+ * `tf.stats`: ticket and SLA statistics, over the tickets the caller can see.
+ *
+ * @example
+ * ```ts
+ * const { total, open } = await tf.stats.tickets({ team_id: teamId });
+ * const { periods } = await tf.stats.sla({ interval: 'month' });
+ * ```
+ */
 export class Stats extends Resource {
   /**
    * Counts and averages of the tickets the caller can see that match the filters.

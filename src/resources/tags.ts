@@ -6,7 +6,15 @@ import { path } from '../core/path.js';
 import { Resource } from '../core/resource.js';
 import type { RequestOptions } from '../core/transport.js';
 
-/** Ticket tags: everyone reads them, staff create them, managers and admins change them. */
+/**
+ * `tf.tags`: ticket tags: everyone reads them, staff create them, managers and admins change them.
+ *
+ * @example
+ * ```ts
+ * const outage = await tf.tags.create({ name: 'outage', color: '#dc2626' });
+ * await tf.tickets.addTag(ticketId, outage.id);
+ * ```
+ */
 export class Tags extends Resource {
   /**
    * The tags, by name.

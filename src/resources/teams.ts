@@ -6,7 +6,15 @@ import { path } from '../core/path.js';
 import { Resource } from '../core/resource.js';
 import type { RequestOptions, Transport } from '../core/transport.js';
 
-/** `tf.teams.members`: who is in a team, and as what (`member` or `lead`). */
+/**
+ * `tf.teams.members`: who is in a team, and as what (`member` or `lead`).
+ *
+ * @example
+ * ```ts
+ * await tf.teams.members.add(teamId, agentId, { role: 'member' });
+ * for await (const member of tf.teams.members.list(teamId)) console.log(member.user.email, member.role);
+ * ```
+ */
 export class TeamMembers extends Resource {
   /**
    * A team's members, longest-standing first (staff; a customer sees none).
@@ -58,7 +66,16 @@ export class TeamMembers extends Resource {
   }
 }
 
-/** Teams: everyone signed in reads them, admins create and delete them, managers edit their department's. */
+/**
+ * `tf.teams`: teams: everyone signed in reads them, admins create and delete them, managers edit
+ * their department's.
+ *
+ * @example
+ * ```ts
+ * const team = await tf.teams.create({ name: 'Network', department_id: departmentId });
+ * await tf.teams.members.add(team.id, agentId, { role: 'lead' });
+ * ```
+ */
 export class Teams extends Resource {
   /** A team's members. */
   readonly members: TeamMembers;

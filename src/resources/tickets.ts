@@ -6,6 +6,17 @@ import { path } from '../core/path.js';
 import { Resource, type WriteOptions } from '../core/resource.js';
 import type { RequestOptions } from '../core/transport.js';
 
+/**
+ * `tf.tickets`: tickets and their workflow (assign, start, pend, resolve, close, reopen) and tags.
+ *
+ * @example
+ * ```ts
+ * const ticket = await tf.tickets.create({ title: 'VPN drops every hour', priority: 'high' });
+ * await tf.tickets.assign(ticket.id, { assignee_id: agentId });
+ * await tf.tickets.start(ticket.id);
+ * await tf.tickets.resolve(ticket.id, { resolution_notes: 'Updated the VPN client' });
+ * ```
+ */
 export class Tickets extends Resource {
   /**
    * The tickets the caller may see, newest first unless `sort` says otherwise.

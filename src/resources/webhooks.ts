@@ -6,7 +6,17 @@ import { path } from '../core/path.js';
 import { Resource } from '../core/resource.js';
 import type { RequestOptions } from '../core/transport.js';
 
-/** Webhook subscriptions and their delivery log (admins only: others get `PermissionDeniedError`). */
+/**
+ * `tf.webhooks`: webhook subscriptions and their delivery log (admins only: others get
+ * `PermissionDeniedError`). Check deliveries with {@link verifyWebhook}.
+ *
+ * @example
+ * ```ts
+ * const { id, secret } = await tf.webhooks.create({ url: 'https://hooks.example.com/tf', event_types: ['ticket.*'] });
+ * // `secret` is shown once: keep it for verifyWebhook. Later, send the failed deliveries again:
+ * for await (const delivery of tf.webhooks.deliveries(id, { status: ['failed'] })) await tf.webhooks.redeliver(id, delivery.id);
+ * ```
+ */
 export class Webhooks extends Resource {
   /**
    * The webhooks, newest first.

@@ -7,14 +7,50 @@
 import { TicketflowError } from '../core/errors.js';
 import type { components } from '../generated/api.js';
 
-/** The header the API signs deliveries with. */
+/**
+ * The header the API signs deliveries with: `t=<unix seconds>,v1=<hex HMAC-SHA256>`.
+ *
+ * @example
+ * ```ts
+ * const body = JSON.stringify({ id: 1, type: 'ticket.created' });
+ * const request = new Request('http://localhost/hooks/ticketflow', {
+ *   method: 'POST', body, headers: { [WEBHOOK_SIGNATURE_HEADER]: await signWebhookPayload(body, secret) },
+ * });
+ * ```
+ */
 export const WEBHOOK_SIGNATURE_HEADER = 'Ticketflow-Signature';
 
-/** A webhook request that is not from Ticketflow, is too old, or is malformed. */
+/**
+ * A webhook request that is not from Ticketflow, is too old, or is malformed: answer it with a
+ * 4xx and do not act on it.
+ *
+ * @example
+ * ```ts
+ * async function handle(request: Request): Promise<Response> {
+ *   try {
+ *     const event = await verifyWebhook(await request.text(), request.headers, secret);
+ *     console.log(event.type);
+ *     return new Response(null, { status: 204 });
+ *   } catch (error) {
+ *     if (error instanceof WebhookVerificationError) return new Response(error.message, { status: 401 });
+ *     throw error;
+ *   }
+ * }
+ * ```
+ */
 export class WebhookVerificationError extends TicketflowError {
   override name = 'WebhookVerificationError';
 }
 
+/**
+ * How strict {@link verifyWebhook} is about a signature's age.
+ *
+ * @example
+ * ```ts
+ * const options: VerifyWebhookOptions = { tolerance: 60 }; // refuse signatures more than a minute old
+ * const event = await verifyWebhook(body, request.headers, secret, options);
+ * ```
+ */
 export interface VerifyWebhookOptions {
   /** How old (or how far in the future) a signature may be, in seconds; default 300. */
   tolerance?: number;
@@ -22,7 +58,22 @@ export interface VerifyWebhookOptions {
   now?: Date;
 }
 
-/** A request's headers: a `Headers` object, or a plain object as Node's `IncomingMessage` has them. */
+/**
+ * A request's headers: a `Headers` object, or a plain object as Node's `IncomingMessage` has them.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { text } from 'node:stream/consumers';
+ *
+ * createServer((req, res) => {
+ *   const headers: WebhookHeaders = req.headers; // Node's plain object, header names in lower case
+ *   text(req)
+ *     .then((body) => verifyWebhook(body, headers, secret))
+ *     .then(() => res.writeHead(204).end(), () => res.writeHead(401).end());
+ * }).listen(3000);
+ * ```
+ */
 export type WebhookHeaders = Headers | Record<string, string | string[] | undefined>;
 
 /**
