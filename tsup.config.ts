@@ -24,5 +24,15 @@ export default defineConfig(() => {
     { ...shared, format: 'esm' },
     // ky is ESM-only: a CJS build that require()s it fails at runtime, so inline it there.
     { ...shared, format: 'cjs', noExternal: ['ky'] },
+    // `ticketflow/node`: its own build, since only it may use Node's APIs (and @types/node).
+    // Keeps `node:` in its imports (tsup strips it by default), so no bundler mistakes them for npm packages.
+    {
+      ...shared,
+      entry: { node: 'src/node/index.ts' },
+      tsconfig: 'tsconfig.node.json',
+      platform: 'node',
+      format: ['esm', 'cjs'],
+      removeNodeProtocol: false,
+    },
   ];
 });

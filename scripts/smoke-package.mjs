@@ -1,6 +1,7 @@
 // Installs the packed package into a scratch project, the way a user would, and imports it from ESM
 // and requires it from CommonJS on this Node and on Node 24 (from the registry's `node` package):
-// the built files, the exports map and the bundled ky must work on every supported runtime.
+// the built files, the exports map (`ticketflow` and `ticketflow/node`) and the bundled ky must work
+// on every supported runtime.
 //
 //   npm run build && node scripts/smoke-package.mjs
 import { execFileSync } from 'node:child_process';
@@ -17,17 +18,30 @@ try {
   writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'smoke', private: true }));
   run('npm', ['install', '--no-audit', '--no-fund', join(scratch, tarball), 'node@24']);
 
-  // A real call through ky (bundled into the CJS build), answered by an injected fetch.
+  // A real call through ky (bundled into the CJS build), answered by an injected fetch; then a file
+  // on disk through `ticketflow/node`'s fileFromPath, uploaded as a multipart part.
+  writeFileSync(join(scratch, 'report.log'), 'smoke bytes\n');
   const check = `
-    const fetch = async (request) => new Response(JSON.stringify({ id: new URL(request.url).pathname }), { headers: { 'content-type': 'application/json' } });
-    const tf = new Ticketflow({ baseUrl: 'https://helpdesk.example.com', apiKey: 'tf_smoke', fetch });
-    tf.tickets.get('t1').then((ticket) => {
-      if (ticket.id !== '/v1/tickets/t1') throw new Error('unexpected answer ' + JSON.stringify(ticket));
-      if (!/^\\d+\\.\\d+\\.\\d+/.test(VERSION)) throw new Error('bad VERSION ' + VERSION);
+    const json = (body) => new Response(JSON.stringify(body), { status: 201, headers: { 'content-type': 'application/json' } });
+    const client = (fetch) => new Ticketflow({ baseUrl: 'https://helpdesk.example.com', apiKey: 'tf_smoke', fetch });
+    const fail = (what, value) => { throw new Error(what + ' ' + JSON.stringify(value)); };
+    (async () => {
+      const ticket = await client(async (request) => json({ id: new URL(request.url).pathname })).tickets.get('t1');
+      if (ticket.id !== '/v1/tickets/t1') fail('unexpected answer', ticket);
+      if (!/^\\d+\\.\\d+\\.\\d+/.test(VERSION)) fail('bad VERSION', VERSION);
+
+      const file = await fileFromPath('report.log');
+      const seen = { name: file.name, type: file.type, size: file.size, text: await file.text() };
+      if (JSON.stringify(seen) !== JSON.stringify({ name: 'report.log', type: 'text/plain', size: 12, text: 'smoke bytes\\n' })) fail('fileFromPath gave', seen);
+      const uploaded = await client(async (request) => {
+        const part = (await request.formData()).get('file');
+        return json({ file_name: part.name, text: await part.text() });
+      }).attachments.upload('t1', file);
+      if (uploaded.file_name !== 'report.log' || uploaded.text !== 'smoke bytes\\n') fail('upload sent', uploaded);
       console.log(process.version, VERSION, 'ok');
-    }).catch((error) => { console.error(error); process.exit(1); });`;
-  writeFileSync(join(scratch, 'esm.mjs'), `import { Ticketflow, VERSION } from 'ticketflow';\n${check}\n`);
-  writeFileSync(join(scratch, 'cjs.cjs'), `const { Ticketflow, VERSION } = require('ticketflow');\n${check}\n`);
+    })().catch((error) => { console.error(error); process.exit(1); });`;
+  writeFileSync(join(scratch, 'esm.mjs'), `import { Ticketflow, VERSION } from 'ticketflow';\nimport { fileFromPath } from 'ticketflow/node';\n${check}\n`);
+  writeFileSync(join(scratch, 'cjs.cjs'), `const { Ticketflow, VERSION } = require('ticketflow');\nconst { fileFromPath } = require('ticketflow/node');\n${check}\n`);
 
   for (const node of [process.execPath, join(scratch, 'node_modules/.bin/node')]) {
     for (const file of ['esm.mjs', 'cjs.cjs']) console.log(`${file}: ${run(node, [file])}`);

@@ -15,8 +15,10 @@ export function scriptedFetch(answers: Answer[]) {
   const sent: Sent[] = [];
   const fetch: typeof globalThis.fetch = async (input, init) => {
     const request = new Request(input, init);
-    const text = request.body ? await request.text() : '';
-    const entry: Sent = { method: request.method, url: request.url, headers: request.headers, body: text === '' ? undefined : JSON.parse(text) };
+    // Uploads arrive as their FormData (parts, file names and bytes), every other body as JSON.
+    const form = request.headers.get('content-type')?.startsWith('multipart/form-data') ? await request.formData() : undefined;
+    const text = form || !request.body ? '' : await request.text();
+    const entry: Sent = { method: request.method, url: request.url, headers: request.headers, body: form ?? (text === '' ? undefined : JSON.parse(text)) };
     sent.push(entry);
     const answer = answers.shift();
     if (answer === undefined) throw new Error(`unscripted request ${request.method} ${request.url}`);
