@@ -23,7 +23,9 @@ try {
     { title: `Incident ${incident}: disk full on web-3`, description: 'Raised by the monitoring bridge.', priority: 'high' },
     { idempotencyKey: `incident-${incident}` },
   );
-  const log = new Blob([`${new Date().toISOString()} ERROR no space left on device (/var/log)\n`], { type: 'text/plain' });
+  // The same key must come with the same file: a different one would be refused (422
+  // idempotency_key_reused), so the log excerpt is the incident's, not "now"'s.
+  const log = new Blob([`[${incident}] ERROR no space left on device (/var/log)\n`], { type: 'text/plain' });
   const file = await tf.attachments.upload(
     ticket.id,
     log,

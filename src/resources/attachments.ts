@@ -2,7 +2,7 @@
  * `tf.attachments`: files on tickets and comments. Uploads take a `Blob`/`File`, bytes, or a web
  * stream or async iterable of bytes (Node streams are async iterables). Streams are read into
  * memory before sending (the API takes files up to 50 MiB); on Node, a file on disk is best passed
- * as `await fs.openAsBlob(path)`: a Blob read as it is sent.
+ * as `await fileFromPath(path)` from `ticketflow/node`: a File read as it is sent.
  * Both directions report progress.
  */
 import { APIPromise } from '../core/api-promise.js';
@@ -18,10 +18,10 @@ import type { ApiRequest, ProgressCallback, RequestOptions } from '../core/trans
  *
  * @example
  * ```ts
- * import { openAsBlob } from 'node:fs';
+ * import { fileFromPath } from 'ticketflow/node';
  *
- * const source: UploadSource = await openAsBlob('./app.log'); // Node: a file on disk, read as it is sent
- * await tf.attachments.upload(ticketId, source, { filename: 'app.log', contentType: 'text/plain' });
+ * const source: UploadSource = await fileFromPath('./app.log'); // Node: a file on disk, read as it is sent
+ * await tf.attachments.upload(ticketId, source); // a File brings its name and type
  * ```
  */
 export type UploadSource = Blob | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
