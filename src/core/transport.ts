@@ -194,22 +194,31 @@ export class Transport {
    */
   async request<T>(request: ApiRequest): Promise<WithResponse<T>> {
     const validate = checkedValidate(request.options?.validate) ?? this.#validate;
-    const response = await this.send(request);
-    let data: unknown;
-    try {
-      data = await bodyOf(response);
-    } catch (cause) {
-      throw transportError(cause, request.method, request.path, request.options?.signal);
-    }
-    if (validate) await validateResponse(request, data, response);
-    return { data: data as T, response };
+    return this.#call(request, 'application/json', async (response) => {
+      let data: unknown;
+      try {
+        data = await bodyOf(response);
+      } catch (cause) {
+        throw transportError(cause, request.method, request.path, request.options?.signal);
+      }
+      if (validate) await validateResponse(request, data, response);
+      return { data: data as T, response };
+    });
   }
 
   /**
    * Sends `request` (retrying as allowed) and resolves with the successful response, its body
    * unread: for streams. Every failure rejects with a typed error.
    */
-  async send(request: ApiRequest, accept = 'application/json'): Promise<Response> {
+  send(request: ApiRequest, accept = 'application/json'): Promise<Response> {
+    return this.#call(request, accept, (response) => Promise.resolve(response));
+  }
+
+  /**
+   * One call: its attempts, then `consume` on the successful response. A failure of either is the
+   * call's failure, reported once to the hooks and the log (an invalid body included).
+   */
+  async #call<R>(request: ApiRequest, accept: string, consume: (response: Response) => Promise<R>): Promise<R> {
     const { method, options = {} } = request;
     const url = this.#baseUrl + request.path + queryString(request.query);
     const headers = new Headers(options.headers);
@@ -221,7 +230,7 @@ export class Transport {
     const timeout = checkedTimeout(options.timeout) ?? this.#timeout;
     const report = new CallReport(this.#observers, request.operation, method, url, headers);
     try {
-      return await this.#attempts({ request, url, headers, idempotent, maxRetries, timeout, report });
+      return await consume(await this.#attempts({ request, url, headers, idempotent, maxRetries, timeout, report }));
     } catch (error) {
       await report.failed(error);
       throw error;

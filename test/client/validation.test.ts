@@ -69,6 +69,25 @@ describe('response validation', () => {
     ]);
   });
 
+  it('reports a body that breaks the contract to onError and the log, as the failure of the call', async () => {
+    const script = scriptedFetch([json(200, tag({ color: 'red' }))]);
+    const errors: { error: unknown; willRetry: boolean }[] = [];
+    const logged: string[] = [];
+    const tf = new Ticketflow({
+      baseUrl: BASE,
+      apiKey: API_KEY,
+      fetch: script.fetch,
+      validate: true,
+      hooks: { onError: ({ error, willRetry }) => void errors.push({ error, willRetry }) },
+      logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (message: string) => void logged.push(message) },
+    });
+    const error = await rejectionOf(tf.tags.get('t1'));
+    expect(errors).toEqual([{ error, willRetry: false }]);
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain('GET https://helpdesk.test/v1/tags/t1 failed');
+  });
+
   it('is off by default: a body that breaks the contract is returned as it came', async () => {
     const { tf } = client([json(200, tag({ color: 'red' }))]);
     expect(await tf.tags.get('t1')).toEqual(tag({ color: 'red' }));
