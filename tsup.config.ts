@@ -34,5 +34,14 @@ export default defineConfig(() => {
       format: ['esm', 'cjs'],
       removeNodeProtocol: false,
     },
+    // `ticketflow/msw`: a build of its own, so the core bundle never carries the mock. msw is the
+    // user's (a peer dependency, external as tsup makes peers); the SDK's own code it shares with
+    // the core (errors, generated schemas) is bundled in, so it works with any copy of `ticketflow`.
+    {
+      ...shared,
+      entry: { msw: 'src/msw/index.ts' },
+      format: ['esm', 'cjs'],
+      external: ['msw'],
+    },
   ];
 });

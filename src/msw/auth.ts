@@ -6,7 +6,8 @@
  * mock can verify them.
  */
 import { MockProblem } from './problems.js';
-import type { UserRow } from './store.js';
+import type { AuditSink } from './rules/audit.js';
+import type { RefreshTokenRow, UserRow } from './store.js';
 import { actorOf, type Actor, type World } from './world.js';
 
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="ticketflow"' };
@@ -76,25 +77,59 @@ export function startSession(world: World, userId: string): TokenPair {
 
 const isLocked = (user: UserRow, now: Date) => user.locked_until !== null && Date.parse(user.locked_until) > now.getTime();
 
-/** Email and password; `undefined` for every kind of failure (counted towards a lockout when the password was wrong). */
-export function login(world: World, email: string, password: string): { user: UserRow; tokens: TokenPair } | undefined {
+const untracked: AuditSink = () => undefined;
+
+/**
+ * Counts one wrong password (examples/server/src/auth/lockout.ts): reaching the threshold locks the
+ * account and starts the count again; the lock is audited. An account already locked is left alone.
+ */
+export function recordWrongPassword(world: World, user: UserRow, trail: AuditSink = untracked): void {
+  const now = world.clock.now();
+  if (isLocked(user, now)) return;
+  const attempts = user.failed_login_attempts + 1;
+  const max = world.settings.maxFailedLogins;
+  const locks = attempts >= max;
+  const lockedUntil = locks ? new Date(now.getTime() + world.settings.lockoutSeconds * 1000).toISOString() : user.locked_until;
+  world.store.tables.users.put({ ...user, failed_login_attempts: locks ? 0 : attempts, locked_until: lockedUntil, updated_at: now.toISOString() });
+  if (locks) {
+    trail({
+      event: 'account_locked',
+      status: 'warning',
+      userId: user.id,
+      actorId: null,
+      message: `locked after ${max} wrong passwords in a row`,
+      metadata: { locked_until: lockedUntil, failed_attempts: max },
+    });
+  }
+}
+
+/**
+ * Email and password; `undefined` for every kind of failure (counted towards a lockout when the
+ * password was wrong). The reason goes only to the audit log, as on the server.
+ */
+export function login(world: World, email: string, password: string, trail: AuditSink = untracked): { user: UserRow; tokens: TokenPair } | undefined {
   const { users } = world.store.tables;
   const user = users.all().find((row) => row.email.toLowerCase() === email.toLowerCase());
   const now = world.clock.now();
-  if (!user || isLocked(user, now) || !user.is_active || !user.is_approved || user.password === null) return undefined;
+  const fail = (status: 'failure' | 'blocked', reason: string, metadata: Record<string, unknown> = {}) => {
+    trail({ event: 'login_failed', status, userId: user?.id ?? null, actorId: null, message: reason, metadata: { reason, ...metadata } });
+    return undefined;
+  };
+  if (!user) return fail('failure', 'unknown_email', { email: email.trim().toLowerCase().slice(0, 255) });
+  if (isLocked(user, now)) return fail('blocked', 'locked');
+  if (!user.is_active) return fail('failure', 'inactive');
+  if (!user.is_approved) return fail('failure', 'not_approved');
+  if (user.password === null) return fail('failure', 'no_password');
   if (user.password !== password) {
-    const attempts = user.failed_login_attempts + 1;
-    const locks = attempts >= world.settings.maxFailedLogins;
-    users.put({
-      ...user,
-      failed_login_attempts: locks ? 0 : attempts,
-      locked_until: locks ? new Date(now.getTime() + world.settings.lockoutSeconds * 1000).toISOString() : user.locked_until,
-      updated_at: now.toISOString(),
-    });
+    // The failure is audited before the lock it may cause, so the log reads in order.
+    fail('failure', 'wrong_password');
+    recordWrongPassword(world, user, trail);
     return undefined;
   }
   const opened = users.put({ ...user, failed_login_attempts: 0, locked_until: null, last_login_at: now.toISOString(), updated_at: now.toISOString() });
-  return { user: opened, tokens: startSession(world, user.id) };
+  const tokens = startSession(world, user.id);
+  trail({ event: 'login', status: 'success', userId: user.id, actorId: user.id });
+  return { user: opened, tokens };
 }
 
 /**
@@ -103,7 +138,7 @@ export function login(world: World, email: string, password: string): { user: Us
  * answers the refusal without undoing it) — unless it comes back within the grace window while its
  * replacement is unused (a client retrying a lost answer), when it rotates again.
  */
-export function refresh(world: World, token: string): { user: UserRow; tokens: TokenPair } | undefined {
+export function refresh(world: World, token: string, trail: AuditSink = untracked): { user: UserRow; tokens: TokenPair } | undefined {
   const { refreshTokens, users } = world.store.tables;
   const presented = refreshTokens.all().find((row) => row.token === token);
   if (!presented) return undefined;
@@ -116,6 +151,14 @@ export function refresh(world: World, token: string): { user: UserRow; tokens: T
     const withinGrace = now.getTime() - Date.parse(presented.revoked_at) <= world.settings.refreshReuseGraceSeconds * 1000;
     if (!withinGrace || successor?.revoked_at !== null) {
       revokeFamily(world, presented.family_id, 'reuse_detected');
+      trail({
+        event: 'refresh_token_reuse',
+        status: 'blocked',
+        userId: presented.user_id,
+        actorId: null,
+        message: 'a replaced refresh token was presented again: the session is revoked',
+        metadata: { family_id: presented.family_id },
+      });
       return undefined;
     }
     replacing = successor;
@@ -127,24 +170,38 @@ export function refresh(world: World, token: string): { user: UserRow; tokens: T
   const next = insertRefreshToken(world, user.id, presented.family_id);
   refreshTokens.put({ ...replacing, revoked_at: nowIso, revoked_reason: 'rotated', replaced_by: next.id });
   if (replacing.id !== presented.id) refreshTokens.put({ ...refreshTokens.get(presented.id)!, replaced_by: next.id });
-  return { user, tokens: pair(world, user.id, presented.family_id, next.token) };
+  const tokens = pair(world, user.id, presented.family_id, next.token);
+  trail({ event: 'token_refreshed', status: 'success', userId: user.id, actorId: user.id, metadata: { retried: replacing.id !== presented.id } });
+  return { user, tokens };
 }
 
 /** The answer to a refused refresh. */
 export const refreshRefused = () => unauthenticated('The refresh token is invalid, expired or revoked; log in again.');
 
-/** Ends the session of a refresh token; unknown tokens change nothing. */
-export function logout(world: World, token: string): void {
+/** Ends the session of a refresh token; unknown tokens and ended sessions change nothing (and are not audited). */
+export function logout(world: World, token: string, trail: AuditSink = untracked): void {
   const presented = world.store.tables.refreshTokens.all().find((row) => row.token === token);
-  if (presented) revokeFamily(world, presented.family_id, 'logout');
+  if (!presented) return;
+  const revoked = revokeFamily(world, presented.family_id, 'logout');
+  if (revoked > 0) trail({ event: 'logout', status: 'success', userId: presented.user_id, actorId: null, metadata: { family_id: presented.family_id } });
 }
 
-function revokeFamily(world: World, familyId: string, reason: 'logout' | 'reuse_detected'): void {
+/** Revokes the live tokens of a family; answers how many there were. */
+function revokeFamily(world: World, familyId: string, reason: 'logout' | 'reuse_detected'): number {
+  return revokeTokens(world, (token) => token.family_id === familyId, reason);
+}
+
+/** Revokes every session of a user (a changed or reset password), except the family `keep` (the caller's own). */
+export function revokeUserSessions(world: World, userId: string, keep?: string): void {
+  revokeTokens(world, (token) => token.user_id === userId && token.family_id !== keep, 'password_changed');
+}
+
+function revokeTokens(world: World, which: (token: RefreshTokenRow) => boolean, reason: NonNullable<RefreshTokenRow['revoked_reason']>): number {
   const { refreshTokens } = world.store.tables;
   const now = world.clock.now().toISOString();
-  for (const row of refreshTokens.where((token) => token.family_id === familyId && token.revoked_at === null)) {
-    refreshTokens.put({ ...row, revoked_at: now, revoked_reason: reason });
-  }
+  const live = refreshTokens.where((token) => token.revoked_at === null && which(token));
+  for (const row of live) refreshTokens.put({ ...row, revoked_at: now, revoked_reason: reason });
+  return live.length;
 }
 
 /** The caller of a request, from its `Authorization` header; throws the server's 401s. */
@@ -163,6 +220,8 @@ export function authenticate(world: World, authorization: string | undefined): A
     if (key?.revoked_at !== null || (key.expires_at !== null && Date.parse(key.expires_at) <= now.getTime())) {
       throw unauthenticated('The API key is invalid, revoked or expired.');
     }
+    // Recorded at most once a minute, outside the request's transaction, as the server records it.
+    if (key.last_used_at === null || now.getTime() - Date.parse(key.last_used_at) > 60_000) apiKeys.put({ ...key, last_used_at: now.toISOString() });
     userId = key.user_id;
     via = 'api_key';
     scopes = new Set(key.scopes);

@@ -4,10 +4,26 @@
  * millisecond, as real time would, so rows keep the order they were written in.
  */
 
-/** A time as a `Date`, an RFC 3339 string or epoch milliseconds. */
+/**
+ * A time as a `Date`, an RFC 3339 string or epoch milliseconds.
+ *
+ * @example
+ * ```ts
+ * mock.clock.set(new Date('2026-03-01T08:00:00Z')); // or '2026-03-01T08:00:00Z', or Date.UTC(2026, 2, 1, 8)
+ * ```
+ */
 export type TimeInput = Date | string | number;
 
-/** The mock's controllable clock. */
+/**
+ * The mock's controllable clock.
+ *
+ * @example
+ * ```ts
+ * const mock = createTicketflowMock({ now: '2026-01-15T09:00:00Z' });
+ * mock.clock.advance(16 * 60_000);
+ * mock.clock.now(); // 2026-01-15T09:16:00.000Z: access tokens issued at the start have expired
+ * ```
+ */
 export interface MockClock {
   /**
    * The current mock time.

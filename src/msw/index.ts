@@ -11,12 +11,28 @@ import type { components } from '../generated/api.js';
 import { CallLog, type MockCall } from './calls.js';
 import { createClock, DEFAULT_START, type MockClock, type TimeInput } from './clock.js';
 import { Faults, type Fault, type FaultOptions } from './faults.js';
+import { attachmentHandlers } from './handlers/attachments.js';
 import { authHandlers } from './handlers/auth.js';
 import { commentHandlers } from './handlers/comments.js';
+import { feedbackHandlers } from './handlers/feedback.js';
 import { healthHandlers } from './handlers/health.js';
+import { kbHandlers } from './handlers/kb.js';
+import { searchHandlers } from './handlers/search.js';
 import { toUser } from './handlers/shared.js';
 import { ticketHandlers } from './handlers/tickets.js';
 import { userHandlers } from './handlers/users.js';
+import { directoryHandlers } from './handlers/directory.js';
+import { sentMail, type MockMail } from './mailbox.js';
+import { runBackgroundJobs, type BackgroundJob, type BackgroundJobs } from './background.js';
+import { chatHandlers } from './handlers/chat.js';
+import { escalationHandlers } from './handlers/escalations.js';
+import { endStreams, eventHandlers } from './handlers/events.js';
+import { notificationHandlers } from './handlers/notifications.js';
+import { slaHandlers } from './handlers/sla.js';
+import { statsHandlers } from './handlers/stats.js';
+import { webhookHandlers } from './handlers/webhooks.js';
+import type { SeedChatSession, SeedEscalation, SeedNotification, SeedSlaPolicy, SeedWebhook, SeedWebhookDelivery } from './seed-services.js';
+import type { SeedArticle, SeedArticleFeedback, SeedAttachment, SeedFeedback, SeedKbCategory } from './seed-content.js';
 import { createIds } from './ids.js';
 import type { HandlerTable } from './operation.js';
 import { OPERATIONS, type OperationName } from './operations.js';
@@ -33,6 +49,26 @@ export type { OperationName } from './operations.js';
 export type { ScenarioName } from './scenarios.js';
 export type { SeedApiKey, SeedComment, SeedTicket, SeedUser, UserRef } from './seed.js';
 export type { MockSettings } from './world.js';
+export type { MailRow, MockMail } from './mailbox.js';
+export type { BackgroundJob, BackgroundJobs } from './background.js';
+export type { SeedChatSession, SeedEscalation, SeedNotification, SeedSlaPolicy, SeedWebhook, SeedWebhookDelivery } from './seed-services.js';
+export type {
+  ChatMessageRow,
+  ChatSessionRow,
+  ConsumerRow,
+  EscalationRow,
+  NotificationRow,
+  SlaPlanRow,
+  SlaPolicyRow,
+  SlaTimerRow,
+  WebhookDeliveryRow,
+  WebhookRow,
+} from './store.js';
+export type { AuditLogRow, InvitationRow, PasswordResetRow } from './store.js';
+export type { AttachmentRow, KbArticleFeedbackRow, KbArticleRow, KbArticleVersionRow, KbCategoryRow, TicketFeedbackRow } from './store.js';
+export type { SeedArticle, SeedArticleFeedback, SeedAttachment, SeedFeedback, SeedKbCategory } from './seed-content.js';
+// Every row type of `Tables` (mock.db) is public: typedoc fails on a public type it cannot reach,
+// and `npm run docs:check` on one without an @example.
 export type {
   AccessTokenRow,
   ApiKeyRow,
@@ -75,6 +111,12 @@ export interface TicketflowMockOptions {
   now?: TimeInput;
   /** The server settings to mirror (token lifetimes, lockout); the server's defaults otherwise. */
   settings?: Partial<MockSettings>;
+  /**
+   * When the server's background work runs (the SLA engine, notification routing, webhook
+   * dispatch): `'auto'` (default) before each request the mock answers, as if the server's workers
+   * had caught up in between; `'manual'` only when you call `mock.runBackgroundJobs()`.
+   */
+  backgroundJobs?: BackgroundJobs;
 }
 
 /**
@@ -117,6 +159,28 @@ export interface MockSeed {
   transition(ticketId: string, status: Schemas['TicketStatus'], options?: { by?: UserRef; reason?: string; resolution_notes?: string }): Schemas['Ticket'];
   /** An API key for a user; `key` is what to send. */
   apiKey(fields: SeedApiKey): { key: string; apiKey: Schemas['ApiKey'] };
+  /** An SLA policy (effective from 2000-01-01 unless given, so seeded tickets fall under it). */
+  slaPolicy(fields?: SeedSlaPolicy): Schemas['SlaPolicy'];
+  /** An escalation of a ticket, raised by its assignee unless `by` is given; it raises the ticket's level. */
+  escalation(ticketId: string, fields?: SeedEscalation): Schemas['Escalation'];
+  /** A notification in a user's inbox (delivered in-app unless given). */
+  notification(fields: SeedNotification): Schemas['Notification'];
+  /** A webhook; `secret` is its signing secret. */
+  webhook(fields?: SeedWebhook): { webhook: Schemas['Webhook']; secret: string };
+  /** A delivery of a webhook with the attempts made so far (the mock itself sends no HTTP). */
+  webhookDelivery(webhookId: string, fields?: SeedWebhookDelivery): Schemas['WebhookDelivery'];
+  /** A chat session, accepted, written in and ended as `fields` say. */
+  chatSession(fields: SeedChatSession): Schemas['ChatSession'];
+  /** A file on a ticket or one of its comments (by the requester, or the comment's author, unless `by` is given), kept in memory. */
+  attachment(ticketId: string, fields?: SeedAttachment): Schemas['Attachment'];
+  /** The rating of a resolved or closed ticket, by its requester. */
+  feedback(ticketId: string, fields?: SeedFeedback): Schemas['Feedback'];
+  /** A knowledge-base category. */
+  kbCategory(fields?: SeedKbCategory): Schemas['KbCategory'];
+  /** A knowledge-base article (a draft unless `status` says otherwise), by the first member of staff unless `author` is given. */
+  article(fields?: SeedArticle): Schemas['KbArticle'];
+  /** A reader's verdict on a published article. */
+  articleFeedback(articleId: string, fields: SeedArticleFeedback): Schemas['KbArticleFeedback'];
 }
 
 /**
@@ -196,9 +260,35 @@ export interface TicketflowMock {
   reset(): void;
   /** Which operations the kit implements; the others answer 501. */
   readonly implemented: ReadonlySet<string>;
+  /**
+   * Runs the server's background work now, by the mock clock: the SLA engine stamps policies and
+   * due times on tickets and fires due warnings, breaches and escalations; notifications are routed
+   * from the events; webhook deliveries are recorded. With `backgroundJobs: 'auto'` (the default)
+   * this also happens before each request. `only` runs some of the jobs.
+   *
+   * @example
+   * ```ts
+   * mock.clock.advance(6 * 60_000); // past the first-response target of an urgent ticket
+   * mock.runBackgroundJobs();
+   * expect(mock.db.tickets.get(ticket.id)?.sla.breached_at).not.toBeNull();
+   * ```
+   */
+  runBackgroundJobs(options?: { only?: readonly BackgroundJob[] }): void;
+  /**
+   * The emails the mocked server sent (password resets, invitations), oldest first, each with the
+   * token it carries. A request that failed sent nothing; `reset()` empties it.
+   *
+   * @example
+   * ```ts
+   * await tf.auth.requestPasswordReset({ email: 'customer@example.com' });
+   * const mail = mock.mailbox.findLast((message) => message.to === 'customer@example.com');
+   * await tf.auth.confirmPasswordReset({ token: mail!.token, new_password: 'correct horse battery' });
+   * ```
+   */
+  readonly mailbox: readonly MockMail[];
 }
 
-const HANDLERS: HandlerTable = { ...authHandlers, ...userHandlers, ...ticketHandlers, ...commentHandlers, ...healthHandlers };
+const HANDLERS: HandlerTable = { ...slaHandlers, ...escalationHandlers, ...notificationHandlers, ...statsHandlers, ...webhookHandlers, ...chatHandlers, ...eventHandlers, ...authHandlers, ...userHandlers, ...ticketHandlers, ...commentHandlers, ...healthHandlers, ...directoryHandlers, ...attachmentHandlers, ...kbHandlers, ...searchHandlers, ...feedbackHandlers };
 
 /**
  * Creates a mocked Ticketflow API for msw.
@@ -211,7 +301,7 @@ const HANDLERS: HandlerTable = { ...authHandlers, ...userHandlers, ...ticketHand
  *
  * const mock = createTicketflowMock({ scenario: 'demo' });
  * const server = setupServer(...mock.handlers);
- * server.listen({ onUnhandledRequest: 'error' });
+ * server.listen({ onUnhandledRequest: 'error' }); // msw 3: { onUnhandledFrame: 'error' } (it ignores the old name)
  *
  * const tf = new Ticketflow({ baseUrl: mock.baseUrl, accessToken: mock.as('customer').accessToken });
  * const ticket = await tf.tickets.create({ title: 'Printer on fire' });
@@ -222,6 +312,8 @@ export function createTicketflowMock(options: TicketflowMockOptions = {}): Ticke
   const baseUrl = checkedBaseUrl(options.baseUrl ?? 'https://api.ticketflow.test');
   const start = options.now ?? DEFAULT_START;
   const seedValue = options.seed ?? 'ticketflow';
+  const backgroundJobs = options.backgroundJobs ?? 'auto';
+  if (backgroundJobs !== 'auto' && backgroundJobs !== 'manual') throw new TypeError(`ticketflow/msw: backgroundJobs must be 'auto' or 'manual', not ${JSON.stringify(backgroundJobs)}`);
   const scenario = options.scenario ?? 'empty';
   if (scenario !== 'empty' && scenario !== 'demo') throw new TypeError(`ticketflow/msw: unknown scenario ${JSON.stringify(scenario)} (use 'empty' or 'demo')`);
   const clock = createClock(start);
@@ -246,11 +338,22 @@ export function createTicketflowMock(options: TicketflowMockOptions = {}): Ticke
     comment: (ticketId, fields) => seeder.comment(ticketId, fields),
     transition: (ticketId, status, transitionOptions) => seeder.transition(ticketId, status, transitionOptions),
     apiKey: (fields) => seeder.apiKey(fields),
+    slaPolicy: (fields) => seeder.services.slaPolicy(fields),
+    escalation: (ticketId, fields) => seeder.services.escalation(ticketId, fields),
+    notification: (fields) => seeder.services.notification(fields),
+    webhook: (fields) => seeder.services.webhook(fields),
+    webhookDelivery: (webhookId, fields) => seeder.services.webhookDelivery(webhookId, fields),
+    chatSession: (fields) => seeder.services.chatSession(fields),
+    attachment: (ticketId, fields) => seeder.content.attachment(ticketId, fields),
+    feedback: (ticketId, fields) => seeder.content.feedback(ticketId, fields),
+    kbCategory: (fields) => seeder.content.kbCategory(fields),
+    article: (fields) => seeder.content.article(fields),
+    articleFeedback: (articleId, fields) => seeder.content.articleFeedback(articleId, fields),
   };
 
   return {
     baseUrl,
-    handlers: buildHandlers({ baseUrl, world, handlers: HANDLERS, calls, faults }),
+    handlers: buildHandlers({ baseUrl, world, handlers: HANDLERS, calls, faults, ...(backgroundJobs === 'auto' ? { background: () => runBackgroundJobs(world) } : {}) }),
     clock,
     seed,
     db: world.store.tables,
@@ -264,12 +367,17 @@ export function createTicketflowMock(options: TicketflowMockOptions = {}): Ticke
     delay: (operation, ms, delayOptions = {}) => faults.add(operation, { delay: ms, ...delayOptions }),
     calls: (operation) => calls.list(operation),
     reset() {
+      endStreams(world.store);
       clock.set(start);
       world.store.clear(clock.now());
       world.ids = createIds(seedValue);
       calls.clear();
       faults.clear();
       applyScenario(scenario, seeder);
+    },
+    runBackgroundJobs: (jobOptions = {}) => runBackgroundJobs(world, jobOptions.only),
+    get mailbox() {
+      return sentMail(world);
     },
     implemented: new Set(OPERATIONS.filter((spec) => HANDLERS[spec.operationId]).flatMap((spec) => [spec.operationId, spec.sdkName])),
   };

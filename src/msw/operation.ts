@@ -16,6 +16,8 @@ export interface Answer<T> {
   readonly status: number;
   readonly body: T;
   readonly headers?: Record<string, string>;
+  /** Bytes sent as they are in place of `body` as JSON (a file's content); `headers` give their Content-Type. */
+  readonly raw?: Uint8Array<ArrayBuffer>;
 }
 
 /** An error answer whose changes are kept. */
@@ -25,7 +27,14 @@ export interface Refused {
 }
 
 /** What a handler of operation `K` returns: its contract result (nothing for a 204), or a refusal. */
-export type AnswerOf<K extends OperationId> = ([ResultOf<K>] extends [void] ? Answer<undefined> : Answer<ResultOf<K>>) | Refused;
+export type AnswerOf<K extends OperationId> = ([ResultOf<K>] extends [void] ? Answer<undefined> : Answer<ResultOf<K>>) | Refused | (K extends 'streamEvents' ? Streamed : never);
+
+/** An answer whose body goes on after the request (the live event stream): written to as it runs. */
+export interface Streamed {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly stream: ReadableStream<Uint8Array>;
+}
 
 export interface HandlerContext {
   world: World;
@@ -38,6 +47,13 @@ export interface OperationDefinition<K extends OperationId> {
   anonymous?: true;
   /** The API key scope area the operation belongs to; none: any valid caller. */
   scope?: ScopeArea;
+  /**
+   * For a request sent as `multipart/*` (an upload): what the server's upload middleware does after
+   * authentication and before `Idempotency-Key` is looked at — it may refuse the request. Returns
+   * what identifies the upload to `Idempotency-Key` in place of the body's bytes (the server hashes
+   * the file's digest, name, type and description, not the multipart framing). Must not write.
+   */
+  receive?(context: HandlerContext): string;
   handle(context: HandlerContext): AnswerOf<K>;
 }
 

@@ -18,9 +18,14 @@ export class Incoming {
     readonly pathParams: Record<string, string>,
     /** The body as text; empty when none was sent. */
     readonly text: string,
+    /** The body as sent (an upload's bytes, which text would mangle). */
+    readonly bytes: Uint8Array = new TextEncoder().encode(text),
   ) {
     this.url = new URL(url);
   }
+
+  /** Aborted when the client goes away (a live stream ends with it); set by the router. */
+  signal: AbortSignal | null = null;
 
   /** The request path, such as `/v1/tickets/…` (without the query). */
   get path(): string {

@@ -13,6 +13,7 @@ import { parsedBody, type CallLog, type MockCall } from './calls.js';
 import { codeForStatus, type Faults, type FaultOptions } from './faults.js';
 import type { HandlerTable, OperationDefinition } from './operation.js';
 import { OPERATIONS, type OperationSpec } from './operations.js';
+import { formSummary, isMultipart } from './multipart.js';
 import { MockProblem, type ProblemBody } from './problems.js';
 import { Incoming } from './request.js';
 import { Work, type World } from './world.js';
@@ -21,8 +22,8 @@ import { Work, type World } from './world.js';
 interface Outcome {
   status: number;
   headers: Record<string, string>;
-  /** JSON text, or null for no body. */
-  body: string | null;
+  /** JSON text, bytes sent as they are (a file), or null for no body. */
+  body: string | Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array> | null;
   replayed?: boolean;
 }
 
@@ -32,6 +33,8 @@ export interface RouterParts {
   handlers: HandlerTable;
   calls: CallLog;
   faults: Faults;
+  /** The server's background work, run before each request is answered (`backgroundJobs: 'auto'`). */
+  background?: () => void;
 }
 
 const SAFE_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
@@ -52,12 +55,16 @@ export function buildHandlers(parts: RouterParts): HttpHandler[] {
 
 async function serve(parts: RouterParts, spec: OperationSpec | null, request: Request, params: Record<string, string>): Promise<Response> {
   const { world } = parts;
-  const text = await request.text();
+  // Bytes first: an upload's content must reach its handler as sent, not through a text decoder.
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  const text = new TextDecoder().decode(bytes);
+  const contentType = request.headers.get('content-type');
   const headers: Record<string, string> = {};
   request.headers.forEach((value, name) => {
     headers[name] = value;
   });
-  const incoming = new Incoming(request.method, request.url, request.headers, params, text);
+  const incoming = new Incoming(request.method, request.url, request.headers, params, text, bytes);
+  incoming.signal = request.signal;
   const call = parts.calls.record({
     operation: spec?.operationId ?? null,
     name: spec?.sdkName ?? null,
@@ -66,7 +73,7 @@ async function serve(parts: RouterParts, spec: OperationSpec | null, request: Re
     params,
     query: incoming.queryObject,
     headers,
-    body: parsedBody(text),
+    body: isMultipart(contentType) ? formSummary(contentType!, bytes) : parsedBody(text),
     status: 0,
     replayed: false,
     faulted: false,
@@ -83,6 +90,13 @@ async function serve(parts: RouterParts, spec: OperationSpec | null, request: Re
     if (fault.status !== undefined) return respond(call, requestId, faultOutcome(fault, incoming.path, requestId));
   }
 
+  if (parts.background) {
+    try {
+      parts.background();
+    } catch (error) {
+      return respond(call, requestId, failure(error, incoming.path, requestId));
+    }
+  }
   const outcome = spec ? answer(parts, spec, incoming, requestId) : noRoute(world, incoming, requestId);
   return respond(call, requestId, outcome);
 }
@@ -146,9 +160,11 @@ function answer(parts: RouterParts, spec: OperationSpec, req: Incoming, requestI
     if (definition.anonymous) return run(parts, definition, new Work(world, null), req, requestId);
     const actor = authenticate(world, req.header('authorization'));
     const work = new Work(world, actor);
+    // An upload is received, and may be refused, before Idempotency-Key is looked at, as on the server.
+    const identity = definition.receive && isMultipart(req.header('content-type')) ? definition.receive({ world, work, req }) : undefined;
     const key = req.method === 'POST' ? req.header('idempotency-key') : undefined;
     if (key === undefined) return run(parts, definition, work, req, requestId, () => requireScope(actor, definition.scope, req.method));
-    return idempotent(parts, definition, work, req, requestId, key);
+    return idempotent(parts, definition, work, req, requestId, key, identity);
   } catch (error) {
     return failure(error, req.path, requestId);
   }
@@ -160,10 +176,11 @@ function run(parts: RouterParts, definition: OperationDefinition<OperationId>, w
       guard?.();
       const result = definition.handle({ world: parts.world, work, req });
       if ('problem' in result) return problemOutcome(result.problem, req.path, requestId);
+      if ('stream' in result) return { status: result.status, headers: result.headers, body: result.stream };
       const outcome: Outcome = {
         status: result.status,
         headers: { ...(result.body === undefined ? {} : { 'Content-Type': 'application/json' }), ...result.headers },
-        body: result.body === undefined ? null : JSON.stringify(result.body),
+        body: result.raw ?? (result.body === undefined ? null : JSON.stringify(result.body)),
       };
       store?.(outcome);
       return outcome;
@@ -181,7 +198,7 @@ const REPLAYED_HEADERS = ['content-type', 'location', 'etag'];
  * for 24 hours (mock time); the same request again gets that answer with `Idempotent-Replayed`;
  * the key with a different request is a 422. Failed requests keep nothing, so they can be retried.
  */
-function idempotent(parts: RouterParts, definition: OperationDefinition<OperationId>, work: Work, req: Incoming, requestId: string, key: string): Outcome {
+function idempotent(parts: RouterParts, definition: OperationDefinition<OperationId>, work: Work, req: Incoming, requestId: string, key: string, identity?: string): Outcome {
   if (key.length < 1 || key.length > 255) {
     throw new MockProblem(400, 'validation_failed', 'Idempotency-Key must be 1 to 255 characters.', [
       { location: 'header', path: 'Idempotency-Key', message: 'must be 1 to 255 characters' },
@@ -190,7 +207,7 @@ function idempotent(parts: RouterParts, definition: OperationDefinition<Operatio
   const { world } = parts;
   const { idempotency } = world.store.tables;
   const id = `${work.me.id} ${key}`;
-  const requestHash = `${req.method} ${req.path}\n${req.text}`;
+  const requestHash = `${req.method} ${req.path}\n${identity ?? req.text}`;
   const now = world.clock.now();
   const stored = idempotency.get(id);
   if (stored && Date.parse(stored.expires_at) > now.getTime()) {
@@ -198,7 +215,7 @@ function idempotent(parts: RouterParts, definition: OperationDefinition<Operatio
     return { status: stored.status, headers: { ...stored.headers, 'Idempotent-Replayed': 'true' }, body: stored.body, replayed: true };
   }
   return run(parts, definition, work, req, requestId, () => requireScope(work.me, definition.scope, req.method), (outcome) => {
-    if (outcome.status >= 400) return;
+    if (outcome.status >= 400 || outcome.body instanceof Uint8Array || outcome.body instanceof ReadableStream) return;
     const headers = Object.fromEntries(Object.entries(outcome.headers).filter(([name]) => REPLAYED_HEADERS.includes(name.toLowerCase())));
     idempotency.put({ id, request_hash: requestHash, status: outcome.status, headers, body: outcome.body, expires_at: new Date(now.getTime() + 24 * 3600 * 1000).toISOString() });
   });

@@ -2,8 +2,8 @@
  * Ready scenarios. `empty`: a helpdesk with nothing in it (seed your own rows). `demo`: the
  * reference server's demo data set (examples/server/src/seed/demo.ts) — the same people, emails,
  * password, departments, teams, categories, tags and tickets in the same states with their
- * comments — so code tried against `npm start` behaves the same against the mock. Not yet in the
- * mock's demo: attachments, the escalation, feedback, notifications, knowledge base and chat.
+ * comments, SLA policies, the escalation, notifications, the chat, the files, the rating and the
+ * knowledge base — so code tried against `npm start` behaves the same against the mock.
  */
 import type { Seeder } from './seed.js';
 
@@ -71,7 +71,9 @@ function seedDemo(seed: Seeder): void {
     environment: 'production', affected_services: ['vpn'], assignee: 'agent', status: 'in_progress',
   });
   seed.comment(vpn.id, { author: 'agent', body: 'Thanks, looking at it now. Could you tell me which VPN profile you use?' });
-  seed.comment(vpn.id, { author: 'agent', body: 'Client certificate expired on the 1st; renewal job failed. Customer must not be told about the CA migration yet.', is_internal: true });
+  seed.content.attachment(vpn.id, { by: 'customer', file_name: 'vpn-client.log', mime_type: 'text/plain', content: '09:02:11 auth: AUTH_FAILED (cert expired)\n' });
+  const note = seed.comment(vpn.id, { author: 'agent', body: 'Client certificate expired on the 1st; renewal job failed. Customer must not be told about the CA migration yet.', is_internal: true });
+  seed.content.attachment(vpn.id, { comment_id: note.id, by: 'agent', file_name: 'ca-renewal.txt', mime_type: 'text/plain', content: 'renewal job exit code 3: CA unreachable\n' });
   seed.comment(vpn.id, { author: 'customer', body: 'I use the "Office" profile.' });
 
   // 2. New and unassigned: in the queue.
@@ -86,12 +88,14 @@ function seedDemo(seed: Seeder): void {
   seed.comment(replica.id, { author: 'agent2', body: 'Is the nightly export job still running on your side?' });
   seed.transition(replica.id, 'pending', { by: 'agent2' });
 
-  // 4. Resolved and closed by the customer.
-  seed.ticket({
+  // 4. Resolved, rated and closed by the customer.
+  const access = seed.ticket({
     title: 'Access to the staging environment', description: 'I need read access to staging for the audit.',
-    priority: 'low', category_id: category['access-request']!, requester: 'customer2', assignee: 'agent2', status: 'closed',
+    priority: 'low', category_id: category['access-request']!, requester: 'customer2', assignee: 'agent2', status: 'resolved',
     resolution_notes: 'Read-only role granted.',
   });
+  seed.content.feedback(access.id, { rating: 5, comment: 'Quick and clear, thanks!' });
+  seed.transition(access.id, 'closed', { by: 'customer2' });
 
   // 5. Resolved, then reopened by the customer: back in progress.
   const disk = seed.ticket({
@@ -105,4 +109,60 @@ function seedDemo(seed: Seeder): void {
 
   // 6. An open question nobody has picked up yet.
   seed.ticket({ title: 'How do I export my data?', description: 'Is there a CSV export for all my tickets?', priority: 'low', category_id: category.question!, requester: 'customer2' });
+
+  seedDemoServices(seed, { vpn: vpn.id, replica: replica.id });
+  seedDemoKnowledgeBase(seed);
 }
+
+/** The demo's knowledge base: three categories and three articles by the agent, one of them revised. */
+function seedDemoKnowledgeBase(seed: Seeder): void {
+  const { content } = seed;
+  const gettingStarted = content.kbCategory({ name: 'Getting started', slug: 'getting-started' });
+  const troubleshooting = content.kbCategory({ name: 'Troubleshooting', slug: 'troubleshooting' });
+  const networking = content.kbCategory({ name: 'Networking', slug: 'networking', parent_id: troubleshooting.id });
+  content.article({
+    title: 'How to open a ticket', slug: 'how-to-open-a-ticket', author: 'agent', status: 'published', category_id: gettingStarted.id, tags: ['tickets'],
+    body: 'Use the portal or email support. Include what you expected, what happened and when.',
+  });
+  const vpn = content.article({
+    title: 'Fixing VPN "authentication failed"', slug: 'vpn-authentication-failed', author: 'agent', status: 'published', category_id: networking.id, tags: ['vpn', 'certificates'],
+    body: 'Check that your client certificate has not expired: open the VPN client, then Settings, then Certificates.',
+  });
+  content.articleRevision(vpn.id, { body: `${vpn.body} Renew it from the self-service page if it has.` });
+  content.article({
+    title: 'Reading replica lag dashboards', slug: 'replica-lag-dashboards', author: 'agent', status: 'draft', category_id: troubleshooting.id, tags: ['database'],
+    body: 'Draft: explain the lag panels and when to fail over.',
+  });
+}
+
+/** The demo's SLA policies (seed 003 of reference-data.ts), escalation, notifications and chat. */
+function seedDemoServices(seed: Seeder, ticket: { vpn: string; replica: string }): void {
+  const services = seed.services;
+  for (const [name, priority, response, resolution, threshold, businessHoursOnly] of SLA_POLICIES) {
+    services.slaPolicy({ name, priority, response_time_minutes: response, resolution_time_minutes: resolution, escalation_threshold_minutes: threshold, business_hours_only: businessHoursOnly, effective_from: '2024-01-01' });
+  }
+  // 3. Urgent, waiting on the customer, escalated to the manager.
+  services.escalation(ticket.replica, { by: 'agent2', to: 'manager', reason: 'Urgent ticket needs a decision on failover', level: 1 });
+  services.notification({ user: 'agent', ticket_id: ticket.vpn, type: 'ticket_assigned', title: 'Ticket assigned to you', body: 'Cannot connect to the VPN since this morning' });
+  services.notification({ user: 'manager', ticket_id: ticket.replica, type: 'escalated', title: 'Escalation: replica lag', body: 'Urgent ticket needs a decision on failover' });
+  // A chat that became the VPN ticket.
+  services.chatSession({
+    customer: 'customer',
+    subject: 'VPN trouble',
+    agent: 'agent',
+    ticket_id: ticket.vpn,
+    messages: [
+      { author: 'customer', body: 'Hi, my VPN stopped working.' },
+      { author: 'agent', body: 'I have opened a ticket for you.' },
+    ],
+    ended: true,
+  });
+}
+
+/** P1 5 min / 4 h around the clock, P2 30 min / 8 h, P3 2 h / 24 h, P4 1 day / 5 days in business hours. */
+const SLA_POLICIES = [
+  ['P1 critical', 'urgent', 5, 4 * 60, 2, false],
+  ['P2 high', 'high', 30, 8 * 60, 15, true],
+  ['P3 medium', 'medium', 2 * 60, 24 * 60, 60, true],
+  ['P4 low', 'low', 24 * 60, 5 * 24 * 60, 4 * 60, true],
+] as const;

@@ -6,6 +6,8 @@
  */
 import type { components } from '../generated/api.js';
 import { startSession } from './auth.js';
+import { ServiceSeeder } from './seed-services.js';
+import { ContentSeeder } from './seed-content.js';
 import { toMillis, type TimeInput } from './clock.js';
 import { toUser } from './handlers/shared.js';
 import { addTicketTag, insertTicket, updateTicketAsSystem, updateTicketIf } from './rules/tickets.js';
@@ -115,6 +117,16 @@ const WALK: Record<Schemas['TicketStatus'], Schemas['TicketStatus'][]> = {
 
 export class Seeder {
   constructor(private readonly world: World) {}
+
+  /** Files, ratings and the knowledge base (seed-content.ts). */
+  get content(): ContentSeeder {
+    return new ContentSeeder(this.world, (ref) => this.userRow(ref));
+  }
+
+  /** SLA policies, escalations, notifications, webhooks and chat (seed-services.ts). */
+  get services(): ServiceSeeder {
+    return new ServiceSeeder(this.world, (ref) => this.userRow(ref));
+  }
 
   /** The user `ref` names (id, email or key); throws a `TypeError` naming it otherwise. */
   userRow(ref: UserRef): UserRow {

@@ -9,7 +9,10 @@ import { z } from 'zod';
 import * as generated from '../generated/schemas.js';
 import type { BodyOf, OperationId } from '../core/operations.js';
 import type { components } from '../generated/api.js';
+import { DIRECTORY_BODIES, DIRECTORY_TRIMMED } from './directory-bodies.js';
+import { KB_BODIES } from './kb-bodies.js';
 import { MockProblem } from './problems.js';
+import { SERVICE_BODIES } from './service-bodies.js';
 
 type FieldError = components['schemas']['FieldError'];
 type Location = FieldError['location'];
@@ -43,6 +46,7 @@ const TRIMMED: Partial<Record<OperationId, readonly string[]>> = {
   createUser: ['email', 'first_name', 'last_name', 'phone_number'],
   updateUser: ['email', 'first_name', 'last_name', 'phone_number', 'avatar_url'],
   updateCurrentUser: ['first_name', 'last_name', 'phone_number', 'avatar_url'],
+  ...DIRECTORY_TRIMMED,
 };
 
 const containsNul = (value: unknown) => JSON.stringify(value ?? null).includes('\\u0000');
@@ -87,6 +91,9 @@ const BODIES: Partial<Record<OperationId, z.ZodObject>> = {
   reopenTicket: generated.TicketReopenSchema,
   createComment: generated.CommentCreateSchema,
   updateComment: generated.CommentUpdateSchema,
+  ...SERVICE_BODIES,
+  ...DIRECTORY_BODIES,
+  ...KB_BODIES,
 };
 
 const strictBodies = new Map<OperationId, z.ZodType>();

@@ -24,6 +24,12 @@ export interface MockSettings {
   maxFailedLogins: number;
   lockoutSeconds: number;
   maxJsonBytes: number;
+  /** The largest attachment accepted, in bytes (the server's `maxUploadBytes`, at most 50 MiB). */
+  maxUploadBytes: number;
+  /** How long a password-reset token works. */
+  passwordResetTtlSeconds: number;
+  /** How long an invitation can be accepted. */
+  invitationTtlSeconds: number;
 }
 
 /** The server's defaults (examples/server/src/app.ts). */
@@ -34,6 +40,9 @@ export const DEFAULT_SETTINGS: MockSettings = {
   maxFailedLogins: 5,
   lockoutSeconds: 15 * 60,
   maxJsonBytes: 1024 * 1024,
+  maxUploadBytes: 50 * 1024 * 1024,
+  passwordResetTtlSeconds: 3600,
+  invitationTtlSeconds: 7 * 24 * 3600,
 };
 
 export interface World {

@@ -2,15 +2,16 @@
 import { INVALID_CREDENTIALS, login, logout, refresh, refreshRefused } from '../auth.js';
 import { noContent, ok, refuse, type HandlerTable } from '../operation.js';
 import { MockProblem } from '../problems.js';
+import { audit, auditSink } from '../rules/audit.js';
 import { jsonb } from '../rules/trail.js';
 import { assertUsernameFree, toUser } from './shared.js';
 
 export const authHandlers: HandlerTable = {
   login: {
     anonymous: true,
-    handle({ world, req }) {
+    handle({ world, work, req }) {
       const body = req.json('login');
-      const result = login(world, body.email, body.password);
+      const result = login(world, body.email, body.password, auditSink(work, req));
       // A failed login still counts towards the lockout: answered, not undone.
       if (!result) return refuse(new MockProblem(401, 'invalid_credentials', INVALID_CREDENTIALS));
       return ok({ ...result.tokens, user: toUser(result.user, world.clock.now()) });
@@ -18,9 +19,9 @@ export const authHandlers: HandlerTable = {
   },
   refreshTokens: {
     anonymous: true,
-    handle({ world, req }) {
+    handle({ world, work, req }) {
       const body = req.json('refreshTokens');
-      const result = refresh(world, body.refresh_token);
+      const result = refresh(world, body.refresh_token, auditSink(work, req));
       // A detected reuse revokes the session, and that must stand.
       if (!result) return refuse(refreshRefused());
       return ok({ ...result.tokens, user: toUser(result.user, world.clock.now()) });
@@ -28,8 +29,8 @@ export const authHandlers: HandlerTable = {
   },
   logout: {
     anonymous: true,
-    handle({ world, req }) {
-      logout(world, req.json('logout').refresh_token);
+    handle({ world, work, req }) {
+      logout(world, req.json('logout').refresh_token, auditSink(work, req));
       return noContent();
     },
   },
@@ -71,6 +72,7 @@ export const authHandlers: HandlerTable = {
         preferences: jsonb(preferences) as Record<string, unknown>,
         updated_at: work.now(),
       });
+      audit(work, req, { event: 'profile_updated', status: 'success', userId: updated.id, metadata: { fields: Object.keys(body) } });
       return ok(toUser(updated, world.clock.now()));
     },
   },

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { created, ok, type HandlerTable } from '../operation.js';
 import { fingerprint, paginate } from '../pagination.js';
+import { audit } from '../rules/audit.js';
 import { canSeeUser } from '../rules/policies.js';
 import { fieldProblem, forbidden, MAY_NOT_MAKE_CHANGE, MockProblem, notFound, unknownReference } from '../problems.js';
 import type { UserRow } from '../store.js';
@@ -142,7 +143,21 @@ export const userHandlers: HandlerTable = {
       if (next.department_id !== null && next.department_id !== user.department_id && !world.store.tables.departments.get(next.department_id)) {
         throw unknownReference('department_id');
       }
-      return ok(toUser(users.put(next), world.clock.now()));
+      const saved = users.put(next);
+      // app.users_after_update audits a role change; an unlock is audited only when a lock was running.
+      if (next.role !== user.role) {
+        audit(work, req, {
+          event: 'role_changed',
+          status: 'success',
+          userId: user.id,
+          message: `role changed from ${user.role} to ${next.role}`,
+          metadata: { old_role: user.role, new_role: next.role },
+        });
+      }
+      if (body.unlock && user.locked_until !== null && Date.parse(user.locked_until) > world.clock.now().getTime()) {
+        audit(work, req, { event: 'account_unlocked', status: 'success', userId: user.id, message: 'unlocked by an admin' });
+      }
+      return ok(toUser(saved, world.clock.now()));
     },
   },
 };

@@ -9,6 +9,9 @@ import { forbidden, MAY_NOT_MAKE_CHANGE, MockProblem, notFound, unknownReference
 import { omit, type TicketRow } from '../store.js';
 import { isStaff, type Actor, type Work } from '../world.js';
 import { canSeeTicket, mayDeleteTicket, mayInsertTicket, mayKeepTicket, mayUpdateTicket, visibleTicket } from './policies.js';
+import { deleteAttachmentsOf } from './attachments.js';
+import { deleteFeedbackOf } from './feedback.js';
+import { assertNoArticleFrom } from './kb.js';
 import { emit, jsonb, pgJsonTime, recordHistory } from './trail.js';
 
 type Schemas = components['schemas'];
@@ -234,7 +237,18 @@ function beforeUpdate(work: Work, old: TicketRow, next: TicketRow): TicketRow {
     else if (next.status === 'closed') lifecycle = { ...lifecycle, closed_at: now };
     else if (old.status === 'resolved' || old.status === 'closed') lifecycle = { resolved_at: null, closed_at: null, reopen_count: old.reopen_count + 1 };
   }
+  // 0013: the SLA engine's own stamps, with no one acting, are not edits: the version (the ETag) stays.
+  if (actor === null && onlyEngineStamps(old, next)) return { ...next, ...lifecycle, version: old.version, updated_at: old.updated_at, last_updated_by: old.last_updated_by };
   return { ...next, ...lifecycle, version: old.version + 1, updated_at: now, last_updated_by: actor?.id ?? null };
+}
+
+/** Columns only the SLA engine stamps (v_engine_stamps of migration 0013). */
+const ENGINE_STAMPS = new Set(['sla_policy_id', 'first_response_due_at', 'resolution_due_at', 'sla_breached_at', 'escalation_level']);
+
+function onlyEngineStamps(old: TicketRow, next: TicketRow): boolean {
+  const before = columnsOf(old);
+  const after = columnsOf(next);
+  return Object.keys(after).every((column) => ENGINE_STAMPS.has(column) || same(before[column], after[column]));
 }
 
 /** Stores the new row and writes what app.tickets_after_update writes. */
@@ -288,6 +302,10 @@ export function deleteTicketRow(work: Work, ticketId: string, versions: number[]
     recordHistory(work, ticket.id, 'field_updated', 'tags', tagId, null, true);
     emit(work, 'ticket.untagged', ticket.id, true, { tag_id: tagId });
   }
+  // The cascades of the ticket's files and rating; an article drafted from it refuses the delete.
+  assertNoArticleFrom(work.world, ticket.id);
+  deleteAttachmentsOf(work.world, ticket.id);
+  deleteFeedbackOf(work.world, ticket.id);
   for (const comment of tables.comments.where((row) => row.ticket_id === ticket.id)) tables.comments.delete(comment.id);
   tables.tickets.delete(ticket.id);
   recordHistory(work, ticket.id, 'deleted', null, { ticket_number: ticket.ticket_number, title: ticket.title, status: ticket.status }, null, true);

@@ -27,8 +27,15 @@ export function recordHistory(work: Work, ticketId: string, action: Action, fiel
   });
 }
 
-/** app.emit: one outbox row. */
-export function emit(work: Work, type: string, ticketId: string | null, isInternal: boolean, payload: Record<string, unknown>): void {
+/** app.emit: one outbox row; `to` addresses it to one user (a notification) or a chat session. */
+export function emit(
+  work: Work,
+  type: string,
+  ticketId: string | null,
+  isInternal: boolean,
+  payload: Record<string, unknown>,
+  to: { userId?: string | null; chatSessionId?: string | null } = {},
+): void {
   const { store } = work.world;
   store.sequences.events += 1;
   store.tables.events.put({
@@ -40,6 +47,8 @@ export function emit(work: Work, type: string, ticketId: string | null, isIntern
     is_internal: isInternal,
     payload: jsonb(payload) as Record<string, unknown>,
     created_at: work.now(),
+    chat_session_id: to.chatSessionId ?? null,
+    user_id: to.userId ?? null,
   });
 }
 
