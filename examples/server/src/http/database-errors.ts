@@ -44,6 +44,7 @@ export function problemFromDatabaseError(error: DatabaseError): Problem | undefi
     case '22P02': // invalid_text_representation
     case '22007': // invalid_datetime_format
     case '22008': // datetime_field_overflow
+    case '22009': // invalid_time_zone_displacement_value (a time such as "-000016-12-31T23:59:59Z")
     case '22003': // numeric_value_out_of_range
     case '22001': // string_data_right_truncation
     case '22023': // invalid_parameter_value

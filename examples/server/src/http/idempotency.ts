@@ -99,10 +99,12 @@ async function replay(c: Parameters<MiddlewareHandler<AppEnv>>[0], box: SealedBo
 async function hashRequest(c: Parameters<MiddlewareHandler<AppEnv>>[0]): Promise<string> {
   const upload = c.get('upload');
   const multipart = (c.req.header('content-type') ?? '').toLowerCase().startsWith('multipart/');
-  let body: string;
+  let body: string | Buffer;
   if (upload) body = `upload:${upload.sha256}:${upload.fileName}:${upload.mimeType}:${upload.description ?? ''}`;
   // Multipart sent anywhere else is refused by its route; it must not be buffered here first.
   else if (multipart) body = `multipart:${c.req.header('content-length') ?? '?'}`;
-  else body = await c.req.text();
-  return createHash('sha256').update(`${c.req.method} ${c.req.path}\n${body}`).digest('hex');
+  // The bytes, not text: decoding here would cache a lossy copy (invalid UTF-8 made U+FFFD) that
+  // the handler would then read instead of what was sent.
+  else body = Buffer.from(await c.req.arrayBuffer());
+  return createHash('sha256').update(`${c.req.method} ${c.req.path}\n`).update(body).digest('hex');
 }

@@ -33,7 +33,7 @@ export async function readJson<S extends z.ZodType>(c: Context<AppEnv>, schema: 
   if (type !== 'application/json' && !type?.endsWith('+json')) {
     throw new Problem(415, 'unsupported_media_type', 'Send the body as application/json.');
   }
-  const text = await c.req.text();
+  const text = await bodyText(c);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -45,6 +45,7 @@ export async function readJson<S extends z.ZodType>(c: Context<AppEnv>, schema: 
 
 /** Query parameters; a parameter given twice is an array, so schemas can accept repeated filters. */
 export function readQuery<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.output<S> {
+  assertDecodableQuery(c.req.url);
   const all = c.req.queries();
   const value = Object.fromEntries(Object.entries(all).map(([key, values]) => [key, values.length === 1 ? values[0] : values]));
   return parseInput('query', schema, value);
@@ -61,6 +62,38 @@ export function readParams<S extends z.ZodType>(c: Context<AppEnv>, schema: S): 
  * right type.
  */
 export async function readOptionalJson<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.output<S>> {
-  if ((await c.req.text()).trim() === '') return parseInput('body', schema, {});
+  if ((await bodyText(c)).trim() === '') return parseInput('body', schema, {});
   return readJson(c, schema);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The body as text. Read as bytes and decoded strictly: JSON must be UTF-8 (RFC 8259), and a
+ * lenient decoder would turn invalid bytes into U+FFFD and store them as if the client had sent
+ * them. (Reading bytes also keeps Hono's body cache exact for later reads.)
+ */
+async function bodyText(c: Context<AppEnv>): Promise<string> {
+  const bytes = await c.req.arrayBuffer();
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new Problem(400, 'malformed_request', 'The body is not valid UTF-8.');
+  }
+}
+
+/**
+ * Hono keeps a `%` escape it cannot decode (`%FF`, `%zz`, a lone `%`) as literal text, so
+ * `q=%FF` would search for the three characters "%FF". Such a query is malformed, not a value.
+ */
+function assertDecodableQuery(url: string): void {
+  const start = url.indexOf('?');
+  if (start === -1) return;
+  for (const part of url.slice(start + 1).split(/[&=]/)) {
+    try {
+      decodeURIComponent(part.replaceAll('+', ' '));
+    } catch {
+      throw new Problem(400, 'malformed_request', 'The query string is not valid percent-encoded UTF-8.');
+    }
+  }
 }

@@ -44,11 +44,18 @@ export function decodeCursor(cursor: string, fingerprintValue: string, keyLength
   if (f !== fingerprintValue) {
     throw new Problem(400, 'invalid_cursor', 'This cursor belongs to a list with other filters or another sort.');
   }
-  if (!Array.isArray(k) || k.length !== keyLength || !k.every((v) => v === null || typeof v === 'string' || typeof v === 'number')) {
+  if (!Array.isArray(k) || k.length !== keyLength || !k.every((v) => v === null || typeof v === 'string' || isKeyNumber(v))) {
     throw invalidCursor();
   }
   return k;
 }
+
+/**
+ * The numbers a list puts in its cursors (ranks, versions, sequence numbers, sort orders) are far
+ * inside ±8.64e15, the range of a JavaScript time value. A forged one outside it must not reach a
+ * query: PGlite turns a number bound to a timestamp parameter into a Date, and throws on that range.
+ */
+const isKeyNumber = (value: unknown) => typeof value === 'number' && Math.abs(value) <= 8.64e15;
 
 const invalidCursor = () => new Problem(400, 'invalid_cursor', 'The cursor is not one this list issued.');
 

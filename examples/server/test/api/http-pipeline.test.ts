@@ -72,6 +72,27 @@ describe.each(engines)('the HTTP pipeline (%s)', (engine) => {
     expect(response.body.code).toBe('payload_too_large');
   });
 
+  it('refuses a JSON body that is not UTF-8 rather than storing U+FFFD, with or without an Idempotency-Key', async () => {
+    const utf8 = (text: string) => [...new TextEncoder().encode(text)];
+    const body = new Uint8Array([...utf8('{"slug":"not-utf8","name":"Caf'), 0xe9, ...utf8('"}')]);
+    for (const extra of [{}, { 'idempotency-key': 'not-utf8' }]) {
+      const res = await api.as('admin').request('POST', '/v1/categories', { raw: body, headers: { 'content-type': 'application/json', ...extra } });
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('malformed_request');
+    }
+    const { rows } = await api.db.query("select count(*)::int as n from categories where slug = 'not-utf8'");
+    expect(rows[0]).toEqual({ n: 0 });
+  });
+
+  it('refuses a query string that is not percent-encoded UTF-8 rather than reading it literally', async () => {
+    for (const query of ['q=%FF', 'q=%zz', 'q=100%', 'q=%C0%80']) {
+      const res = await api.as('agent').get(`/v1/categories?${query}`);
+      expect(res.status, query).toBe(400);
+      expect(res.body.code).toBe('malformed_request');
+    }
+    expect((await api.as('agent').get('/v1/categories?q=%25FF')).status).toBe(200);
+  });
+
   describe('Idempotency-Key', () => {
     it('replays the first response for the same key and body, without acting twice', async () => {
       const headers = { 'idempotency-key': 'create-ops' };

@@ -417,6 +417,10 @@ describe.each(engines)('knowledge-base articles over HTTP (%s)', (engine) => {
       const otherSort = await agent.get(`/v1/kb/articles?limit=1&sort=-helpful&cursor=${first.body.next_cursor}`);
       expect(otherSort.body.code).toBe('invalid_cursor');
       expect((await agent.get('/v1/kb/articles?cursor=bm9wZQ')).body.code).toBe('invalid_cursor');
+      // A key PostgreSQL reads as a time zone offset out of range: the caller's fault, not a 500.
+      const payload = JSON.parse(Buffer.from(first.body.next_cursor, 'base64url').toString('utf8'));
+      const displaced = Buffer.from(JSON.stringify({ ...payload, k: ['-1060', payload.k[1]] })).toString('base64url');
+      expect((await agent.get(`/v1/kb/articles?limit=1&cursor=${displaced}`)).status).toBe(400);
       // Full-text syntax never breaks the query: web-search parsing accepts anything.
       for (const q of ['"unclosed', '!!! & |', "o'reilly", '-']) {
         expect((await agent.get(`/v1/kb/articles?q=${encodeURIComponent(q)}`)).status, q).toBe(200);

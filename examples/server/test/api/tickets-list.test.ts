@@ -303,6 +303,16 @@ describe.each(engines)('listing tickets over HTTP (%s)', (engine) => {
     expect(res.status).toBe(400);
   });
 
+  it('refuses a forged cursor key that no time value can hold, or a year before the common era', async () => {
+    const first = await api.as('admin').get(`/v1/tickets?${scope}&limit=1`);
+    const payload = JSON.parse(Buffer.from(first.body.next_cursor, 'base64url').toString('utf8'));
+    for (const key of [1e300, -62640518400001]) {
+      const forged = Buffer.from(JSON.stringify({ ...payload, k: [key, payload.k[1]] })).toString('base64url');
+      const res = await api.as('admin').get(`/v1/tickets?${scope}&limit=1&cursor=${forged}`);
+      expect(res.status, String(key)).toBe(400);
+    }
+  });
+
   it('answers bad parameters with 400 naming the parameter', async () => {
     const cases: [string, string][] = [
       ['sort=title', 'sort'],

@@ -63,7 +63,7 @@ const SORTS = {
 
 const ListQuery = z.strictObject({
   ...page,
-  role: oneOrMany(role).optional(),
+  role: oneOrMany(role).pipe(z.array(role).max(4)).optional(),
   department_id: id.optional(),
   is_active: flag.optional(),
   q: z.string().min(1).max(100).optional(),
