@@ -42,6 +42,20 @@ const CommentParams = z.strictObject({ ticket_id: id, comment_id: id });
 
 const INTERNAL_BY_VISIBILITY = { public: false, internal: true, all: null } as const;
 
+// The statements are module constants so that bench/rls.ts times exactly what the routes run.
+
+/** A page of a ticket's comments: $1 ticket, $2 is_internal or null, $3 include deleted, $4/$5 cursor, $6 limit. */
+export const LIST_COMMENTS_SQL = `select ${COMMENT_COLUMNS}, created_at::text as created_key from comments
+          where ticket_id = $1
+            and ($2::boolean is null or is_internal = $2)
+            and ($3 or deleted_at is null)
+            and ($4::timestamptz is null or (created_at, id) > ($4::timestamptz, $5::uuid))
+          order by created_at, id
+          limit $6`;
+
+/** A new comment by the bound actor: $1 ticket, $2 body, $3 is_internal. */
+export const INSERT_COMMENT_SQL = `insert into comments (ticket_id, body, is_internal) values ($1, $2, $3) returning ${COMMENT_COLUMNS}`;
+
 export function commentRoutes(_deps: AppDeps) {
   return new Hono<AppEnv>()
     .use(requireScope('tickets'))
@@ -55,13 +69,7 @@ export function commentRoutes(_deps: AppDeps) {
       const after = query.cursor ? decodeCursor(query.cursor, print, 2) : null;
       // Oldest first, as a conversation reads; the id breaks ties between comments of one instant.
       const { rows } = await tx.query<CommentRow & { created_key: string }>(
-        `select ${COMMENT_COLUMNS}, created_at::text as created_key from comments
-          where ticket_id = $1
-            and ($2::boolean is null or is_internal = $2)
-            and ($3 or deleted_at is null)
-            and ($4::timestamptz is null or (created_at, id) > ($4::timestamptz, $5::uuid))
-          order by created_at, id
-          limit $6`,
+        LIST_COMMENTS_SQL,
         [ticket_id, INTERNAL_BY_VISIBILITY[query.visibility], query.include_deleted, after?.[0] ?? null, after?.[1] ?? null, query.limit + 1],
       );
       return c.json(toPage(rows, query.limit, print, (row) => [row.created_key, row.id], toComment));
@@ -73,7 +81,7 @@ export function commentRoutes(_deps: AppDeps) {
       await requireVisibleTicket(tx, ticket_id);
       const { rows } = await forbiddenUnless(
         tx.query<CommentRow>(
-          `insert into comments (ticket_id, body, is_internal) values ($1, $2, $3) returning ${COMMENT_COLUMNS}`,
+          INSERT_COMMENT_SQL,
           [ticket_id, input.body, input.is_internal ?? false],
         ),
         'Only staff may post internal notes.',

@@ -43,7 +43,8 @@ const zeroPriorities = (): ByPriority => ({ urgent: 0, high: 0, medium: 0, low: 
 
 // `visible` is read several times, so PostgreSQL materialises it once. "Open" is every status before
 // resolved; overdue is measured against the app clock ($5) so it agrees with the rest of the API.
-const STATS_SQL = `
+// Exported for bench/rls.ts, which times it under row-level security and as the owner.
+export const STATS_SQL = `
   with visible as (
     select id, status, priority, created_at, first_responded_at, resolved_at, resolution_due_at, sla_breached_at, escalation_level
       from tickets

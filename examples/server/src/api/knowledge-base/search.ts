@@ -32,20 +32,13 @@ const SearchQuery = z.strictObject({
  */
 const SNIPPET_SOURCE = `replace(replace(replace(replace(coalesce(a.summary || E'\\n\\n', '') || a.body,
   '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;')`;
-const SNIPPET_OPTIONS = 'StartSel=<mark>, StopSel=</mark>, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "';
+export const SNIPPET_OPTIONS = 'StartSel=<mark>, StopSel=</mark>, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "';
 
-const toResult = (row: HitRow): KbSearchResult => ({ article: toArticleSummary(row), rank: row.rank, snippet: row.snippet });
-
-export function kbSearchRoutes() {
-  return new Hono<AppEnv>().get('/', async (c) => {
-    const query = readQuery(c, SearchQuery);
-    const { q, category_id, status } = query;
-    const print = fingerprint('kb_search', { q, category_id, status });
-    const after = query.cursor ? decodeCursor(query.cursor, print, 2) : null;
-    // Ranks are computed for every match but excerpts (the costly part) only for the page. The
-    // rank is float8 so it survives the JSON round trip through the cursor exactly.
-    const { rows } = await c.get('tx').query<HitRow>(
-      `with query as (select websearch_to_tsquery('english', $1) as tsq),
+/**
+ * $1 query text, $2 category or null, $3 statuses or null, $4/$5 cursor (rank, id), $6 limit,
+ * $7 {@link SNIPPET_OPTIONS}. A module constant so that bench/rls.ts times exactly what the route runs.
+ */
+export const KB_SEARCH_SQL = `with query as (select websearch_to_tsquery('english', $1) as tsq),
        ranked as (
          select a.id, ts_rank(a.search_vector, query.tsq)::float8 as rank
            from kb_articles a, query
@@ -62,7 +55,20 @@ export function kbSearchRoutes() {
        select ${summaryColumns('a')}, hits.rank,
               ts_headline('english', ${SNIPPET_SOURCE}, query.tsq, $7) as snippet
          from hits join kb_articles a on a.id = hits.id, query
-        order by hits.rank desc, a.id`,
+        order by hits.rank desc, a.id`;
+
+const toResult = (row: HitRow): KbSearchResult => ({ article: toArticleSummary(row), rank: row.rank, snippet: row.snippet });
+
+export function kbSearchRoutes() {
+  return new Hono<AppEnv>().get('/', async (c) => {
+    const query = readQuery(c, SearchQuery);
+    const { q, category_id, status } = query;
+    const print = fingerprint('kb_search', { q, category_id, status });
+    const after = query.cursor ? decodeCursor(query.cursor, print, 2) : null;
+    // Ranks are computed for every match but excerpts (the costly part) only for the page. The
+    // rank is float8 so it survives the JSON round trip through the cursor exactly.
+    const { rows } = await c.get('tx').query<HitRow>(
+      KB_SEARCH_SQL,
       [q, category_id ?? null, status ?? null, after?.[0] ?? null, after?.[1] ?? null, query.limit + 1, SNIPPET_OPTIONS],
     );
     return c.json(toPage(rows, query.limit, print, (row) => [row.rank, row.id], toResult));
