@@ -227,6 +227,16 @@ function jsonBodyLimit(maxSize: number): MiddlewareHandler<AppEnv> {
   });
   return async function jsonBodyLimit(c, next) {
     if (c.req.header('content-type')?.toLowerCase().startsWith('multipart/')) return next();
-    return limit(c, next);
+    // The whole (bounded) body is read here, before the transaction opens: a client sending it
+    // slowly must not hold a database connection (PGlite has only one) while it trickles in.
+    // Handlers then read Hono's cached copy.
+    return limit(c, async () => {
+      if (c.req.raw.body) {
+        await c.req.arrayBuffer().catch(() => {
+          throw new Problem(400, 'request_aborted', 'The request body could not be read to the end.');
+        });
+      }
+      await next();
+    });
   };
 }

@@ -20,6 +20,10 @@ export interface Config {
   smtpFrom: string;
   /** Slack incoming webhook for Slack notifications; unset: they fail as unconfigured. A secret. */
   slackWebhookUrl: string | undefined;
+  /** Seconds a client has to send a request's headers: what cuts a slowloris. */
+  headersTimeoutSeconds: number;
+  /** Seconds a client has to send a whole request, body included (uploads: up to 50 MiB). */
+  requestTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -52,6 +56,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('SLACK_WEBHOOK_URL must be an https:// URL');
   }
   if (jwtSecret !== undefined && jwtSecret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
+  // Node's own defaults: 60 s for the headers, 300 s for the whole request.
+  const headersTimeoutSeconds = seconds(env, 'HEADERS_TIMEOUT', 60);
+  const requestTimeoutSeconds = seconds(env, 'REQUEST_TIMEOUT', 300);
+  if (headersTimeoutSeconds > requestTimeoutSeconds) throw new ConfigError('HEADERS_TIMEOUT must not be longer than REQUEST_TIMEOUT');
   return {
     // An empty DATABASE_URL means unset, as in most tools.
     databaseUrl: env.DATABASE_URL?.trim() ? env.DATABASE_URL : undefined,
@@ -64,7 +72,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl,
     smtpFrom,
     slackWebhookUrl,
+    headersTimeoutSeconds,
+    requestTimeoutSeconds,
   };
+}
+
+/** A whole number of seconds, at least 1. */
+function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a whole number of seconds (1 or more), not "${text}"`);
+  return value;
 }
 
 function parsedUrl(text: string): URL | undefined {

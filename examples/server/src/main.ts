@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
+import { removeStrandedFiles } from './attachments/stranded-files.js';
 import { systemClock } from './clock.js';
 import { loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/database.js';
@@ -20,6 +21,8 @@ import { attachmentsDir, localStorage } from './storage.js';
 import { backgroundWorkers } from './workers/background.js';
 import { startWorkers } from './workers/worker.js';
 
+// Files of uploads interrupted before this start (a crash) are older than this.
+const startedAt = new Date();
 const config = loadConfig();
 const db = await openDatabase(
   config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: `${config.dataDir}/pgdata` },
@@ -36,6 +39,10 @@ console.log(
 );
 const seeded = await seedDemo(db, storage);
 console.log(seeded.created ? 'Seeded the demo data.' : 'Demo data already present.');
+const stranded = await removeStrandedFiles(db, storage, attachmentsDir(config.dataDir), { writtenBefore: startedAt });
+if (stranded.objects + stranded.temporary > 0) {
+  console.log(`Removed ${stranded.objects} unreferenced attachment files and ${stranded.temporary} partial ones left by interrupted uploads.`);
+}
 
 const logger = jsonLogger({ level: config.logLevel });
 const app = createApp({
@@ -49,7 +56,15 @@ const app = createApp({
 
 const workers = startWorkers(backgroundWorkers({ db, clock: systemClock, logger, channels: channelsFromConfig(config) }), { logger });
 
-const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
+const headersTimeout = config.headersTimeoutSeconds * 1000;
+const serverOptions = {
+  headersTimeout,
+  requestTimeout: config.requestTimeoutSeconds * 1000,
+  // How often Node looks for requests past those timeouts (30 s by default, which would let a
+  // 60 s headers timeout fire only after up to 90 s).
+  connectionsCheckingInterval: Math.max(250, Math.min(30_000, headersTimeout / 4)),
+};
+const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port, serverOptions }, (info) => {
   const url = `http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}`;
   console.log(`
 Ticketflow API   ${url}/v1

@@ -76,13 +76,25 @@ describe.each(engines)('event hub (%s)', (engine) => {
     await hub.close();
   });
 
-  it('wakes on its safety tick without notifications, and stops ticking when nobody listens', async () => {
-    const hub = createEventHub(test.db, { pollIntervalMs: 30 });
+  it('wakes on its safety tick only when an event became deliverable unheard, and stops ticking when nobody listens', async () => {
+    // Deaf to notifications: every wake comes from the tick.
+    const deaf: Database = { ...test.db, listen: () => ({ ready: Promise.resolve(), close: () => Promise.resolve() }) };
+    const hub = createEventHub(deaf, { pollIntervalMs: 30 });
     const subscriber = counter();
     const unsubscribe = hub.subscribe(subscriber.wake);
-    await eventually(() => subscriber.state.count >= 3);
+    // The first tick finds the events already there (the world's).
+    await eventually(() => subscriber.state.count >= 1);
+    // Idle: many ticks, no new event, no wake. Waking every stream on every tick is what starved
+    // a server holding thousands of idle streams (each wake is a read transaction).
+    await sleep(300);
+    const idle = subscriber.state.count;
+    await sleep(300);
+    expect(subscriber.state.count).toBe(idle);
+    await insertNotes(1);
+    await eventually(() => subscriber.state.count > idle);
     unsubscribe();
     const after = subscriber.state.count;
+    await insertNotes(1);
     await sleep(150);
     expect(subscriber.state.count).toBe(after);
     await hub.close();

@@ -13,10 +13,12 @@ export const EVENTS_CHANNEL = 'ticketflow_events';
 
 export interface EventHubOptions {
   /**
-   * How often subscribers are woken with no notification; 2 s by default. Notifications alone are not
-   * enough: an event only becomes deliverable once every older transaction has ended (see
-   * read-events.ts), and a transaction that writes no event ends without notifying anyone; a
-   * listener that is reconnecting hears nothing either. The tick bounds how late such events come.
+   * How often the hub looks for events that became deliverable with no notification; 2 s by default.
+   * Notifications alone are not enough: an event only becomes deliverable once every older
+   * transaction has ended (see read-events.ts), and a transaction that writes no event ends without
+   * notifying anyone; a listener that is reconnecting hears nothing either. The tick bounds how late
+   * such events come. It is one query for the whole process, and wakes the subscribers only when it
+   * found such an event: an idle stream costs nothing, however many there are.
    */
   pollIntervalMs?: number;
   logger?: Logger;
@@ -30,6 +32,9 @@ export function createEventHub(db: Database, options: EventHubOptions = {}): Eve
   let listening: Promise<void> = Promise.resolve();
   let tick: NodeJS.Timeout | undefined;
   let wakePending = false;
+  /** The horizon the last tick saw: every event below it was deliverable then. */
+  let lastHorizon = '0';
+  let looking = false;
 
   // Notifications arrive one per event, so a transaction that wrote fifty events notifies fifty
   // times at once: they are gathered into one wake on the next turn of the event loop.
@@ -61,6 +66,30 @@ export function createEventHub(db: Database, options: EventHubOptions = {}): Eve
     return listening;
   };
 
+  // An event whose transaction has fallen below the horizon since the last tick is one a stream may
+  // not have read yet: its commit notified while an older transaction still held it back, or went
+  // unheard. Anything below the previous horizon was already there to read at that tick.
+  const lookForRipeEvents = async () => {
+    if (looking || closing.signal.aborted) return;
+    looking = true;
+    try {
+      const { rows } = await db.query<{ horizon: string; ripe: boolean }>(
+        `select h.xmin::text as horizon,
+                exists (select 1 from events e where e.tx_id >= $1::xid8 and e.tx_id < h.xmin) as ripe
+           from (select pg_snapshot_xmin(pg_current_snapshot()) as xmin) h`,
+        [lastHorizon],
+      );
+      lastHorizon = rows[0]!.horizon;
+      if (rows[0]!.ripe) wakeAll();
+    } catch (error) {
+      // Cannot tell: let every stream look for itself.
+      options.logger?.log('warn', 'event hub tick failed; waking every stream', { error: error instanceof Error ? error.message : String(error) });
+      wakeAll();
+    } finally {
+      looking = false;
+    }
+  };
+
   const stopTicking = () => {
     clearInterval(tick);
     tick = undefined;
@@ -73,7 +102,7 @@ export function createEventHub(db: Database, options: EventHubOptions = {}): Eve
       subscribers.add(subscriber);
       void listen();
       if (!tick) {
-        tick = setInterval(wakeAll, pollIntervalMs);
+        tick = setInterval(() => void lookForRipeEvents(), pollIntervalMs);
         tick.unref();
       }
       return () => {

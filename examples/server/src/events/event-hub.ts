@@ -7,7 +7,8 @@
 export interface EventHub {
   /**
    * Calls `wake` whenever new events may be readable: after notifications (a burst of them becomes
-   * one call) and on a slow safety tick. Returns the unsubscribe function.
+   * one call), and when a slow safety tick finds events that became readable unannounced. Returns
+   * the unsubscribe function.
    */
   subscribe(wake: () => void): () => void;
   /**

@@ -19,6 +19,8 @@ export interface RefusalContext {
   versions: number[] | null;
   /** The status a transition moves to, when the write was one. */
   target?: TicketStatus;
+  /** The statuses that transition starts from, when it is narrower than the workflow (see `Move.from`). */
+  from?: readonly TicketStatus[] | undefined;
   /** Why a visible ticket is not this caller's to change, when the write has a rule of its own. */
   detail?: string;
   /** A reason of the write's own that comes before "not yours to change" (an unknown assignee). */
@@ -33,7 +35,18 @@ export async function ticketRefusal(tx: Queryable, ticketId: string, context: Re
   if (context.target && ticket.status === context.target) {
     return new Problem(409, 'invalid_transition', `The ticket is already ${ticket.status}.`);
   }
+  if (context.from && !context.from.includes(ticket.status)) {
+    const detail = `Only a ${context.from.join(' or ')} ticket moves to ${context.target ?? 'that status'} this way; this one is ${ticket.status}.`;
+    // Staff get the workflow's answer; a customer, who may only close and reopen, the 403 the
+    // workflow trigger gives them for any other move.
+    return (await isStaff(tx)) ? new Problem(409, 'invalid_transition', detail) : forbidden(detail);
+  }
   return (await context.otherwise?.()) ?? forbidden(context.detail ?? MAY_NOT_CHANGE);
+}
+
+async function isStaff(tx: Queryable): Promise<boolean> {
+  const { rows } = await tx.query<{ staff: boolean }>('select app.is_staff() as staff');
+  return rows[0]?.staff === true;
 }
 
 function stale(current: number, expected: number[]): Problem {

@@ -92,7 +92,7 @@ export function ticketRoutes(_deps: AppDeps) {
       const { ticket_id } = readParams(c, TicketParams);
       const versions = ifMatchVersions(c);
       const { reason } = await readOptionalJson(c, TicketReopen);
-      return ticketResponse(c, await moveTicket(c.get('tx'), ticket_id, versions, { to: 'open', reason }));
+      return ticketResponse(c, await moveTicket(c.get('tx'), ticket_id, versions, { to: 'open', from: ['resolved', 'closed'], reason }));
     })
     .put('/:ticket_id/tags/:tag_id', async (c) => {
       const { ticket_id, tag_id } = readParams(c, TicketTagParams);

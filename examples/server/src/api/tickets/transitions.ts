@@ -17,6 +17,12 @@ export interface Move {
   reason?: string | undefined;
   resolutionNotes?: string;
   /**
+   * The statuses the move starts from, when the workflow has more ways into `to` than this
+   * operation means: `reopen` goes to `open` from `resolved` or `closed` only, never from `new`
+   * (the trigger allows `new → open`, which is what `start` and `assign` do on the way).
+   */
+  from?: readonly TicketStatus[];
+  /**
    * Open a `new` ticket on the way (`new → open → …`), as two steps of the workflow in this one
    * transaction, each with its own history entry. Only `start` does: opening is implied by
    * starting work, while no other move has a single obvious path.
@@ -28,6 +34,11 @@ const versionCheck = (index: number) => `($${index}::int[] is null or t.version 
 
 export async function moveTicket(tx: Queryable, ticketId: string, versions: number[] | null, move: Move): Promise<TicketRow> {
   return withReason(tx, move.reason, async () => {
+    // The row lock first, as UPDATE would take it: the move and, when it matches nothing, the
+    // refusal then read the same state. Without it a move racing others can fail on one state
+    // (already at its target) while the refusal reads a later one and calls it a 403. Callers who
+    // may not change the ticket lock nothing (row-level security filters FOR UPDATE too).
+    await tx.query('select 1 from tickets where id = $1 for no key update', [ticketId]);
     let expected = versions;
     if (move.openNew) {
       const opened = await tx.query(
@@ -38,13 +49,15 @@ export async function moveTicket(tx: Queryable, ticketId: string, versions: numb
       if (opened.rows.length > 0) expected = null;
     }
     const notes = move.resolutionNotes !== undefined;
+    // `from` travels as text[]: PGlite serialises arrays of built-in types only, not of enums.
     const { rows } = await tx.query<TicketRow>(
-      `update tickets t set status = $2::ticket_status${notes ? ', resolution_notes = $4' : ''}
+      `update tickets t set status = $2::ticket_status${notes ? ', resolution_notes = $5' : ''}
         where t.id = $1 and t.status <> $2::ticket_status and ${versionCheck(3)}
+          and ($4::text[] is null or t.status::text = any($4::text[]))
         returning ${TICKET_COLUMNS}`,
-      notes ? [ticketId, move.to, expected, move.resolutionNotes] : [ticketId, move.to, expected],
+      [ticketId, move.to, expected, move.from ?? null, ...(notes ? [move.resolutionNotes] : [])],
     );
-    if (!rows[0]) throw await ticketRefusal(tx, ticketId, { versions: expected, target: move.to });
+    if (!rows[0]) throw await ticketRefusal(tx, ticketId, { versions: expected, target: move.to, from: move.from });
     return rows[0];
   });
 }
