@@ -143,7 +143,9 @@ describe.each(engines)('audit log over HTTP (%s)', (engine) => {
       expect(res.status, query).toBe(400);
       expect(res.body.errors.map((e: { path: string }) => e.path.split('.')[0]), query).toContain(path);
     }
-    expect((await admin.get('/v1/audit-logs?cursor=%%%')).body.code).toBe('invalid_cursor');
+    expect((await admin.get('/v1/audit-logs?cursor=not-a-cursor')).body.code).toBe('invalid_cursor');
+    // Not even a query string: its escapes do not decode.
+    expect((await admin.get('/v1/audit-logs?cursor=%%%')).body.code).toBe('malformed_request');
     const first = await admin.get('/v1/audit-logs?limit=1');
     const reused = await admin.get(`/v1/audit-logs?limit=1&status=success&cursor=${first.body.next_cursor}`);
     expect(reused.status).toBe(400);

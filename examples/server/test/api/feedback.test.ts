@@ -184,7 +184,7 @@ describe.each(engines)('feedback over HTTP (%s)', (engine) => {
 
     it('refuses invalid filters with 400', async () => {
       for (const query of ['?rating=0', '?rating=6', '?rating=x', '?rating=1.5', '?rating=1&rating=2&rating=3&rating=4&rating=5&rating=1',
-        '?ticket_id=42', '?created_after=yesterday', '?created_before=2024-01-01', '?limit=500', '?sort=rating', '?cursor=%%%']) {
+        '?ticket_id=42', '?created_after=yesterday', '?created_before=2024-01-01', '?limit=500', '?sort=rating', '?cursor=not-a-cursor']) {
         const res = await api.as('admin').get(`/v1/feedback${query}`);
         expect(res.status, query).toBe(400);
         expect(['validation_failed', 'invalid_cursor']).toContain(res.body.code);
