@@ -115,6 +115,20 @@ describe.each(engines)('event hub (%s)', (engine) => {
     await hub.close();
   });
 
+  it('lets thousands of streams wait on its closing without a listener-leak warning', async () => {
+    const hub = createEventHub(test.db, NO_TICK);
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    const ends = Array.from({ length: 1000 }, () => () => undefined);
+    for (const end of ends) hub.closed.addEventListener('abort', end);
+    await sleep(50); // Node emits the warning on a later tick
+    process.off('warning', onWarning);
+    for (const end of ends) hub.closed.removeEventListener('abort', end);
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+    await hub.close();
+  });
+
   it('does not listen until someone subscribes', async () => {
     const listens: string[] = [];
     const spy: Database = { ...test.db, listen: (channel, onNotify) => (listens.push(channel), test.db.listen(channel, onNotify)) };

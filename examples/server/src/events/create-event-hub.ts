@@ -4,6 +4,7 @@
  * every instance connected to the database, which is how an event committed through one instance
  * reaches a stream held by another.
  */
+import { setMaxListeners } from 'node:events';
 import type { Database, Listener } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import type { EventHub } from './event-hub.js';
@@ -28,6 +29,9 @@ export function createEventHub(db: Database, options: EventHubOptions = {}): Eve
   const pollIntervalMs = options.pollIntervalMs ?? 2000;
   const subscribers = new Set<{ wake: () => void }>();
   const closing = new AbortController();
+  // Every open stream listens for the hub closing (and removes its listener when it ends): thousands
+  // of listeners are the design, not a leak, so Node's warning past ten is turned off for this signal.
+  setMaxListeners(0, closing.signal);
   let listener: Listener | undefined;
   let listening: Promise<void> = Promise.resolve();
   let tick: NodeJS.Timeout | undefined;
