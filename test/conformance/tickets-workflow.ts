@@ -3,6 +3,7 @@ import { describe, expect } from 'vitest';
 import {
   AuthenticationError,
   BadRequestError,
+  ConflictError,
   NotFoundError,
   PermissionDeniedError,
   PreconditionFailedError,
@@ -37,6 +38,19 @@ export function ticketsWorkflow(tf: Conformance): void {
       const closed = await agent.tickets.close(created.id);
       expect(closed).toMatchObject({ id: created.id, status: 'closed' });
       expect(closed.closed_at).not.toBeNull();
+    });
+
+    tf.test('reopens only a resolved or closed ticket: 409 for staff, 403 for the customer, nothing changed', async () => {
+      const customer = tf.as('customer');
+      const admin = tf.as('admin');
+      const ticket = await customer.tickets.create({ title: 'Never resolved', description: 'Still new' });
+      const asCustomer = await customer.tickets.reopen(ticket.id).catch((error: unknown) => error);
+      expect(asCustomer).toBeInstanceOf(PermissionDeniedError);
+      const asStaff = await admin.tickets.reopen(ticket.id).catch((error: unknown) => error);
+      expect(asStaff).toBeInstanceOf(ConflictError);
+      expect((asStaff as ConflictError).code).toBe('invalid_transition');
+      expect((asStaff as ConflictError).problem?.detail).toBe((asCustomer as PermissionDeniedError).problem?.detail);
+      expect(await admin.tickets.get(ticket.id)).toMatchObject({ status: 'new', reopen_count: 0, version: ticket.version });
     });
 
     tf.test('lists the tickets each caller may see, filtered and page by page', async () => {

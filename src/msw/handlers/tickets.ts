@@ -140,6 +140,8 @@ interface Move {
   to: TicketStatus;
   reason?: string | undefined;
   resolutionNotes?: string;
+  /** The statuses the move starts from, when narrower than the workflow (reopen: resolved or closed). */
+  from?: readonly TicketStatus[];
   /** Open a `new` ticket on the way, as its own step with its own history (only `start` does). */
   openNew?: boolean;
 }
@@ -154,8 +156,9 @@ function moveTicket(work: Work, ticketId: string, versions: number[] | null, mov
       if (opened) expected = null;
     }
     const change: TicketChange = { status: move.to, ...(move.resolutionNotes === undefined ? {} : { resolution_notes: move.resolutionNotes }) };
-    const moved = updateTicketIf(work, ticketId, { versions: expected, where: (t) => t.status !== move.to }, () => change);
-    if (!moved) throw ticketRefusal(work, ticketId, { versions: expected, target: move.to });
+    const from = move.from;
+    const moved = updateTicketIf(work, ticketId, { versions: expected, where: (t) => t.status !== move.to && (!from || from.includes(t.status)) }, () => change);
+    if (!moved) throw ticketRefusal(work, ticketId, { versions: expected, target: move.to, from });
     return moved;
   } finally {
     work.reason = null;
@@ -293,7 +296,7 @@ export const ticketHandlers: HandlerTable = {
       const { ticket_id } = req.params(TicketParams);
       const versions = req.ifMatch();
       const { reason } = req.optionalJson('reopenTicket');
-      return ticketAnswer(work, moveTicket(work, ticket_id, versions, { to: 'open', reason }));
+      return ticketAnswer(work, moveTicket(work, ticket_id, versions, { to: 'open', from: ['resolved', 'closed'], reason }));
     },
   },
   addTicketTag: {

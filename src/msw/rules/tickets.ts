@@ -164,6 +164,8 @@ export const hours = (value: number | null | undefined) => (value === undefined 
 export interface Refusal {
   versions: number[] | null;
   target?: TicketStatus;
+  /** The statuses the move starts from, when narrower than the workflow (reopen: resolved or closed). */
+  from?: readonly TicketStatus[] | undefined;
   detail?: string;
   otherwise?: () => MockProblem | undefined;
 }
@@ -183,6 +185,11 @@ export function ticketRefusal(work: Work, ticketId: string, context: Refusal): M
   }
   if (context.target && ticket.status === context.target) {
     return new MockProblem(409, 'invalid_transition', `The ticket is already ${ticket.status}.`);
+  }
+  if (context.from && !context.from.includes(ticket.status)) {
+    const detail = `Only a ${context.from.join(' or ')} ticket moves to ${context.target ?? 'that status'} this way; this one is ${ticket.status}.`;
+    // As the server: staff get the workflow's answer; a customer, who may only close and reopen, a 403.
+    return isStaff(work.me) ? new MockProblem(409, 'invalid_transition', detail) : forbidden(detail);
   }
   return context.otherwise?.() ?? forbidden(context.detail ?? MAY_NOT_CHANGE);
 }
