@@ -3,6 +3,7 @@
  * parsed body and the status it got, so tests can assert what their code sent.
  */
 import type { OperationId } from '../core/operations.js';
+import { formSummary, isMultipart } from './multipart.js';
 import { operationNamed, type OperationName } from './operations.js';
 
 /**
@@ -34,6 +35,8 @@ export interface MockCall {
   replayed: boolean;
   /** Whether a `mock.fail()` fault answered it. */
   faulted: boolean;
+  /** Whether a `mock.override()` handler answered it (instead of the mock). */
+  overridden: boolean;
   /** The mock clock when it arrived. */
   at: string;
 }
@@ -59,8 +62,10 @@ export class CallLog {
   }
 }
 
-/** The body as a test wants to see it: JSON parsed, else the text, else nothing. */
-export function parsedBody(text: string): unknown {
+/** The body as a test wants to see it: an upload's form summarised, JSON parsed, else the text, else nothing. */
+export function loggedBody(contentType: string | null, bytes: Uint8Array): unknown {
+  if (isMultipart(contentType)) return formSummary(contentType!, bytes);
+  const text = new TextDecoder().decode(bytes);
   if (text === '') return undefined;
   try {
     return JSON.parse(text) as unknown;

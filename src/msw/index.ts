@@ -35,7 +35,8 @@ import type { SeedChatSession, SeedEscalation, SeedNotification, SeedSlaPolicy, 
 import type { SeedArticle, SeedArticleFeedback, SeedAttachment, SeedFeedback, SeedKbCategory } from './seed-content.js';
 import { createIds } from './ids.js';
 import type { HandlerTable } from './operation.js';
-import { OPERATIONS, type OperationName } from './operations.js';
+import { OPERATIONS, type OperationIdOf, type OperationName } from './operations.js';
+import { overrideHandler, type OverridableOperation, type OverrideResolver } from './override.js';
 import { buildHandlers } from './router.js';
 import { applyScenario, type ScenarioName } from './scenarios.js';
 import { Seeder, type SeedApiKey, type SeedComment, type SeedTicket, type SeedUser, type UserRef } from './seed.js';
@@ -45,7 +46,8 @@ import { DEFAULT_SETTINGS, type MockSettings, type World } from './world.js';
 export type { MockCall } from './calls.js';
 export type { MockClock, TimeInput } from './clock.js';
 export type { Fault, FaultOptions } from './faults.js';
-export type { OperationName } from './operations.js';
+export type { HttpMethod, OperationIdOf, OperationName, SdkOperationName } from './operations.js';
+export type { OverridableOperation, OverrideInfo, OverrideReply, OverrideResolver, PathParamsOf, ProblemFields, ReplyInit, StatusOf } from './override.js';
 export type { ScenarioName } from './scenarios.js';
 export type { SeedApiKey, SeedComment, SeedTicket, SeedUser, UserRef } from './seed.js';
 export type { MockSettings } from './world.js';
@@ -258,6 +260,23 @@ export interface TicketflowMock {
    * ```
    */
   reset(): void;
+  /**
+   * An msw handler for one operation whose answers are checked against the contract at compile
+   * time: `reply(status, body, init)` takes only a status the operation declares, with that
+   * status's body and required headers; `problem(status, { detail })` a problem+json error it
+   * declares. Put it in front of the mock with `server.use()`; a resolver that returns nothing
+   * hands the request on to the mock. Its answers appear in `mock.calls()` with `overridden: true`.
+   *
+   * @example
+   * ```ts
+   * server.use(
+   *   mock.override('comments.list', ({ params, problem }) => {
+   *     if (params.ticket_id === deletedId) return problem(404, { detail: 'No ticket with this id.' });
+   *   }),
+   * );
+   * ```
+   */
+  override<N extends OverridableOperation>(operation: N, resolver: OverrideResolver<OperationIdOf<N>>): HttpHandler;
   /** Which operations the kit implements; the others answer 501. */
   readonly implemented: ReadonlySet<string>;
   /**
@@ -366,6 +385,7 @@ export function createTicketflowMock(options: TicketflowMockOptions = {}): Ticke
     fail: (operation, faultOptions) => faults.add(operation, faultOptions),
     delay: (operation, ms, delayOptions = {}) => faults.add(operation, { delay: ms, ...delayOptions }),
     calls: (operation) => calls.list(operation),
+    override: (operation, resolver) => overrideHandler({ baseUrl, world, calls }, operation, resolver),
     reset() {
       endStreams(world.store);
       clock.set(start);

@@ -7,7 +7,14 @@
  */
 import type { OperationId } from '../core/operations.js';
 
-/** An HTTP method of the contract. */
+/**
+ * An HTTP method of the contract.
+ *
+ * @example
+ * ```ts
+ * const writes: HttpMethod[] = ['POST', 'PUT', 'PATCH', 'DELETE'];
+ * ```
+ */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** One operation: how it is called over HTTP, and by the SDK. */
@@ -20,7 +27,7 @@ export interface OperationSpec {
   sdkName: string;
 }
 
-const TABLE: readonly (readonly [HttpMethod, string, OperationId, string])[] = [
+const TABLE = [
   ['POST', '/v1/auth/login', 'login', 'auth.login'],
   ['POST', '/v1/auth/refresh', 'refreshTokens', 'auth.refresh'],
   ['POST', '/v1/auth/logout', 'logout', 'auth.logout'],
@@ -153,7 +160,33 @@ const TABLE: readonly (readonly [HttpMethod, string, OperationId, string])[] = [
   ['GET', '/v1/events', 'streamEvents', 'events.subscribe'],
   ['GET', '/healthz', 'getHealth', 'health.get'],
   ['GET', '/readyz', 'getReadiness', 'health.ready'],
-];
+] as const satisfies readonly (readonly [HttpMethod, string, OperationId, string])[];
+
+type Row = (typeof TABLE)[number];
+
+/**
+ * An SDK method path the compiler knows (`tickets.create`), for typed overrides.
+ *
+ * @example
+ * ```ts
+ * const name: SdkOperationName = 'tickets.create'; // 'tickets.craete' does not compile
+ * ```
+ */
+export type SdkOperationName = Row[3] | 'attachments.download';
+
+/**
+ * The operationId an SDK method path or an operationId names, at compile time.
+ *
+ * @example
+ * ```ts
+ * type Create = OperationIdOf<'tickets.create'>; // 'createTicket'
+ * ```
+ */
+export type OperationIdOf<N extends OperationId | SdkOperationName> = N extends OperationId
+  ? N
+  : N extends 'attachments.download'
+    ? 'downloadAttachment'
+    : Extract<Row, readonly [HttpMethod, string, OperationId, N]>[2];
 
 /** Every operation, in the contract's order. */
 export const OPERATIONS: readonly OperationSpec[] = TABLE.map(([method, path, operationId, sdkName]) => ({ method, path, operationId, sdkName }));

@@ -38,12 +38,7 @@ export class Incoming {
 
   /** Query parameters: once → a string, repeated → an array, as Hono's `c.req.queries()` reads them. */
   get queryObject(): Record<string, string | string[]> {
-    const out: Record<string, string | string[]> = {};
-    this.url.searchParams.forEach((value, key) => {
-      const held = out[key];
-      out[key] = held === undefined ? value : Array.isArray(held) ? [...held, value] : [held, value];
-    });
-    return out;
+    return queryRecord(this.url.searchParams);
   }
 
   params<S extends z.ZodType>(schema: S): z.output<S> {
@@ -92,4 +87,23 @@ export class Incoming {
     }
     return versions;
   }
+}
+
+/** A query string as the request log shows it: a repeated parameter is an array. */
+export function queryRecord(search: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  search.forEach((value, key) => {
+    const held = out[key];
+    out[key] = held === undefined ? value : Array.isArray(held) ? [...held, value] : [held, value];
+  });
+  return out;
+}
+
+/** Request headers as the request log shows them: lower-case names. */
+export function headerRecord(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    out[name] = value;
+  });
+  return out;
 }

@@ -9,13 +9,13 @@
 import { delay, http, HttpResponse, type HttpHandler } from 'msw';
 import type { OperationId } from '../core/operations.js';
 import { authenticate, requireScope } from './auth.js';
-import { parsedBody, type CallLog, type MockCall } from './calls.js';
+import { loggedBody, type CallLog, type MockCall } from './calls.js';
 import { codeForStatus, type Faults, type FaultOptions } from './faults.js';
 import type { HandlerTable, OperationDefinition } from './operation.js';
 import { OPERATIONS, type OperationSpec } from './operations.js';
-import { formSummary, isMultipart } from './multipart.js';
+import { isMultipart } from './multipart.js';
 import { MockProblem, type ProblemBody } from './problems.js';
-import { Incoming } from './request.js';
+import { headerRecord, Incoming } from './request.js';
 import { Work, type World } from './world.js';
 
 /** An answer before it becomes a `Response`. */
@@ -39,8 +39,14 @@ export interface RouterParts {
 
 const SAFE_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 
+/** The caller's `X-Request-Id` when it is safe to echo, as on the server; a new id otherwise. */
+export function requestIdFor(request: Request, world: World): string {
+  const given = request.headers.get('x-request-id');
+  return given && SAFE_REQUEST_ID.test(given) ? given : world.ids.uuid();
+}
+
 /** `/v1/tickets/{ticket_id}` → `/v1/tickets/:ticket_id`, msw's form. */
-const mswPath = (template: string) => template.replace(/\{(\w+)\}/g, ':$1');
+export const mswPath = (template: string) => template.replace(/\{(\w+)\}/g, ':$1');
 
 export function buildHandlers(parts: RouterParts): HttpHandler[] {
   const routes = OPERATIONS.map((spec) =>
@@ -59,10 +65,6 @@ async function serve(parts: RouterParts, spec: OperationSpec | null, request: Re
   const bytes = new Uint8Array(await request.arrayBuffer());
   const text = new TextDecoder().decode(bytes);
   const contentType = request.headers.get('content-type');
-  const headers: Record<string, string> = {};
-  request.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
   const incoming = new Incoming(request.method, request.url, request.headers, params, text, bytes);
   incoming.signal = request.signal;
   const call = parts.calls.record({
@@ -72,15 +74,15 @@ async function serve(parts: RouterParts, spec: OperationSpec | null, request: Re
     url: request.url,
     params,
     query: incoming.queryObject,
-    headers,
-    body: isMultipart(contentType) ? formSummary(contentType!, bytes) : parsedBody(text),
+    headers: headerRecord(request.headers),
+    body: loggedBody(contentType, bytes),
     status: 0,
     replayed: false,
     faulted: false,
+    overridden: false,
     at: world.clock.now().toISOString(),
   } satisfies MockCall);
-  const given = request.headers.get('x-request-id');
-  const requestId = given && SAFE_REQUEST_ID.test(given) ? given : world.ids.uuid();
+  const requestId = requestIdFor(request, world);
 
   const fault = spec ? parts.faults.take(spec.operationId) : undefined;
   if (fault) {

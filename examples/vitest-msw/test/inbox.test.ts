@@ -1,6 +1,4 @@
-import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import type { components } from 'ticketflow';
 import { customerInbox } from '../src/inbox.js';
 import { clientAs, useTicketflowMock } from './mock.js';
 import { server } from './server.js';
@@ -57,21 +55,14 @@ describe('customerInbox', () => {
   it('leaves out a ticket deleted while the page is built', async () => {
     const tf = clientAs(mock, 'customer');
     const invoice = (await tf.tickets.list({ q: 'invoice' })).data[0]!;
-    // The mock cannot delete a ticket between two of the inbox's requests; an msw handler in
-    // front of the mock's answers that ticket's comments as the API would then, and hands every
-    // other request on to the mock (a resolver that returns nothing falls through).
+    // The mock cannot delete a ticket between two of the inbox's requests; an override in front of
+    // the mock's handlers answers that ticket's comments as the API would then, and hands every
+    // other request on to the mock (a resolver that returns nothing falls through). The answer is
+    // checked against the contract when this file compiles: `problem()` takes only an error that
+    // `comments.list` declares, `reply()` only a status, body and headers it declares.
     server.use(
-      http.get(`${mock.baseUrl}/v1/tickets/:ticket_id/comments`, ({ params }) => {
-        if (params.ticket_id !== invoice.id) return;
-        const problem = {
-          type: 'https://ticketflow.dev/problems/not_found',
-          title: 'Not found',
-          status: 404,
-          detail: 'No ticket with this id.',
-          code: 'not_found',
-          request_id: 'req-test',
-        } satisfies components['schemas']['Problem'];
-        return HttpResponse.json(problem, { status: 404, headers: { 'Content-Type': 'application/problem+json' } });
+      mock.override('comments.list', ({ params, problem }) => {
+        if (params.ticket_id === invoice.id) return problem(404, { detail: 'No ticket with this id.' });
       }),
     );
 
