@@ -9,8 +9,7 @@
  * idempotency → the resource routes.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
 import { apiKeyRoutes } from './api/api-keys/routes.js';
 import { attachmentRoutes } from './api/attachments/routes.js';
@@ -52,7 +51,7 @@ import { clientAddress } from './http/client-address.js';
 import { docsRoutes } from './http/docs.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { idempotency } from './http/idempotency.js';
-import { Problem } from './http/problem.js';
+import { jsonBodyLimit } from './http/json-body-limit.js';
 import { rateLimit } from './http/rate-limit.js';
 import { requestId } from './http/request-id.js';
 import { transaction } from './http/transaction.js';
@@ -216,27 +215,3 @@ const bearerKey = (c: Context<AppEnv>) => {
 };
 
 const callerKey = (c: Context<AppEnv>) => `caller:${c.get('principal').apiKeyId ?? c.get('principal').userId}`;
-
-/** JSON bodies are bounded before they are read; multipart uploads have their own streaming limit. */
-function jsonBodyLimit(maxSize: number): MiddlewareHandler<AppEnv> {
-  const limit = bodyLimit({
-    maxSize,
-    onError: () => {
-      throw new Problem(413, 'payload_too_large', `The body exceeds ${maxSize} bytes.`);
-    },
-  });
-  return async function jsonBodyLimit(c, next) {
-    if (c.req.header('content-type')?.toLowerCase().startsWith('multipart/')) return next();
-    // The whole (bounded) body is read here, before the transaction opens: a client sending it
-    // slowly must not hold a database connection (PGlite has only one) while it trickles in.
-    // Handlers then read Hono's cached copy.
-    return limit(c, async () => {
-      if (c.req.raw.body) {
-        await c.req.arrayBuffer().catch(() => {
-          throw new Problem(400, 'request_aborted', 'The request body could not be read to the end.');
-        });
-      }
-      await next();
-    });
-  };
-}

@@ -18,17 +18,18 @@ export interface Actor {
 }
 
 /**
- * Switches the current transaction to the request role and binds `actor` to it. `SET LOCAL` and
- * `set_config(…, true)` both end with the transaction, so nothing carries over to the next user of
- * a pooled connection. Returns the actor's role as the database sees it (the users table decides,
- * not the caller); an unknown, inactive or locked user is refused.
+ * Switches the current transaction to the request role and binds `actor` to it, in one statement:
+ * `set_config('role', …, true)` is `SET LOCAL ROLE`, and a round trip of its own would be one more
+ * per request. `SET LOCAL` and `set_config(…, true)` both end with the transaction, so nothing
+ * carries over to the next user of a pooled connection. Returns the actor's role as the database
+ * sees it (the users table decides, not the caller); an unknown, inactive or locked user is refused.
  */
 export async function bindActor(tx: Queryable, actor: Actor): Promise<UserRole> {
-  await tx.exec(`set local role ${APP_ROLE}`);
   const { rows } = await tx.query<{ role: UserRole }>(
     `select app.bind_actor($1) as role,
             set_config('app.client_ip', $2, true),
-            set_config('app.user_agent', $3, true)`,
+            set_config('app.user_agent', $3, true),
+            set_config('role', '${APP_ROLE}', true)`,
     [actor.userId, actor.clientIp ?? '', actor.userAgent ?? ''],
   );
   const role = rows[0]?.role;

@@ -48,8 +48,9 @@ export function rateLimit({ limit, windowSeconds, clock, keyOf }: RateLimitOptio
         'Retry-After': String(reset),
       });
     }
-    await next();
+    // Before the response exists, as request-id.ts explains.
     for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    await next();
   };
 }
 

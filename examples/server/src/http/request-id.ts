@@ -13,7 +13,9 @@ export function requestId(): MiddlewareHandler<AppEnv> {
     const given = c.req.header('x-request-id');
     const id = given && SAFE_ID.test(given) ? given : randomUUID();
     c.set('requestId', id);
-    await next();
+    // Set before the response exists, so that it is built with it: setting a header on a finished
+    // response makes Hono rebuild it, and the Node adapter then streams its body instead of writing it.
     c.header('X-Request-Id', id);
+    await next();
   };
 }

@@ -324,6 +324,21 @@ describe.each(engines)('login, tokens and logout over HTTP (%s)', (engine) => {
       secrets.push(renewed.body.access_token, renewed.body.refresh_token);
       expect((await api.withToken(renewed.body.access_token).get('/v1/auth/me')).status).toBe(200);
     });
+    it('take a role change or a deactivation into account on the very next request with the same token', async () => {
+      const account = await createAccount(api, { role: 'admin' });
+      const res = await login(api, account.email, account.password);
+      secrets.push(account.password, res.body.access_token, res.body.refresh_token);
+      const client = api.withToken(res.body.access_token);
+      expect((await client.get('/v1/audit-logs')).status).toBe(200);
+      await api.db.query("update users set role = 'customer' where id = $1", [account.id]);
+      expect((await client.get('/v1/audit-logs')).status).toBe(403);
+      await api.db.query("update users set role = 'admin' where id = $1", [account.id]);
+      expect((await client.get('/v1/audit-logs')).status).toBe(200);
+      await api.db.query('update users set is_active = false where id = $1', [account.id]);
+      const refused = await client.get('/v1/audit-logs');
+      expect(refused.status).toBe(401);
+      expect(refused.body.code).toBe('unauthenticated');
+    });
   });
 
   describe('logout', () => {

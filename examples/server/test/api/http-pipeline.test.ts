@@ -72,6 +72,38 @@ describe.each(engines)('the HTTP pipeline (%s)', (engine) => {
     expect(response.body.code).toBe('payload_too_large');
   });
 
+  it('bounds JSON bodies over a socket too, whether their length is declared or they come chunked', async () => {
+    // In-process requests carry no Content-Length; a real socket does, and is checked by it alone.
+    const { serve } = await import('@hono/node-server');
+    let server: ReturnType<typeof serve> | undefined;
+    const port = await new Promise<number>((resolve) => {
+      server = serve({ fetch: api.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
+    });
+    const authorization = `Bearer ${await api.tokenFor('admin')}`;
+    const post = (body: string, chunked: boolean) =>
+      fetch(`http://127.0.0.1:${port}/v1/categories`, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/json' },
+        ...(chunked
+          ? { body: new Blob([body]).stream(), duplex: 'half' as const }
+          : { body }),
+      });
+    try {
+      for (const chunked of [false, true]) {
+        const big = await post(JSON.stringify({ ...newCategory(`big-${chunked}`), description: 'x'.repeat(4096) }), chunked);
+        expect(big.status, `chunked: ${chunked}`).toBe(413);
+        expect(((await big.json()) as { code: string }).code).toBe('payload_too_large');
+        const small = await post(JSON.stringify(newCategory(`socket-${chunked}`)), chunked);
+        expect(small.status, `chunked: ${chunked}`).toBe(201);
+        expect(((await small.json()) as { slug: string }).slug).toBe(`socket-${chunked}`);
+      }
+      const listed = await fetch(`http://127.0.0.1:${port}/v1/categories`, { headers: { authorization } });
+      expect(listed.status).toBe(200);
+    } finally {
+      await new Promise((resolve) => server?.close(resolve));
+    }
+  });
+
   it('refuses a JSON body that is not UTF-8 rather than storing U+FFFD, with or without an Idempotency-Key', async () => {
     const utf8 = (text: string) => [...new TextEncoder().encode(text)];
     const body = new Uint8Array([...utf8('{"slug":"not-utf8","name":"Caf'), 0xe9, ...utf8('"}')]);
