@@ -7,22 +7,27 @@
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:rls -- --reuse
  *
  * `--reuse` runs on the data `npm run bench:data` left in the bench database (same flags for the
- * database) instead of generating it again. Reads and writes both run; writes commit (a few hundred
- * rows added to whatever size the database has).
+ * database) instead of generating it again, after applying any migration added since. Reads and
+ * writes both run; writes commit (a few hundred rows added to whatever size the database has).
+ * `--operations "agent queue,ticket search"` measures only those operations (by name, as in the
+ * report).
  */
+import { migrate } from '../examples/server/src/db/migrate.js';
 import { generate, type GenerateReport } from './data/generate.js';
 import { currentLoad, type Load } from './lib/machine.js';
-import { commonOptions, parseFlags, positiveInteger, type CommonOptions } from './lib/options.js';
+import { BadFlag, commonOptions, parseFlags, positiveInteger, type CommonOptions } from './lib/options.js';
 import { isMain } from './lib/is-main.js';
 import { loadLine, saveJson, table } from './lib/report.js';
 import { count, ms, times } from './lib/stats.js';
 import { describeTarget, openTarget, targetExists } from './lib/target.js';
 import { loadFixtures, ROLES } from './rls/fixtures.js';
 import { measureBinding, measureCell, type Budget, type Cell } from './rls/measure.js';
-import { OPERATIONS } from './rls/operations.js';
+import { OPERATIONS, type Operation } from './rls/operations.js';
 
 export interface RlsOptions extends Pick<CommonOptions, 'target' | 'scale' | 'reuse' | 'smoke' | 'quiet'> {
   budget?: Partial<Budget>;
+  /** Names of the operations to measure; all of them when left out. */
+  operations?: readonly string[];
 }
 
 export interface RlsReport {
@@ -50,6 +55,9 @@ export async function runRls(options: RlsOptions): Promise<RlsReport> {
   const before = currentLoad();
   const db = await openTarget(options.target, 4);
   try {
+    // Data generated before a later migration (an index, a policy) is measured with the schema the
+    // server would run on it, not the one it was generated with.
+    if (!generated) await migrate(db);
     const [data] = (
       await db.query<{ tickets: number; comments: number; ticket_history: number }>(
         `select (select count(*) from tickets)::int as tickets, (select count(*) from comments)::int as comments,
@@ -59,7 +67,7 @@ export async function runRls(options: RlsOptions): Promise<RlsReport> {
     const fixtures = await loadFixtures(db, options.smoke ? 4 : 16);
     const now = new Date();
     const cells: Cell[] = [];
-    for (const operation of OPERATIONS) {
+    for (const operation of selectOperations(options.operations)) {
       for (const role of ROLES) {
         if (!operation.roles.includes(role)) continue;
         cells.push(await measureCell(db, operation, fixtures[role], budget, now));
@@ -86,6 +94,16 @@ export async function runRls(options: RlsOptions): Promise<RlsReport> {
   }
 }
 
+/** The operations named, in the report's order; an unknown name is a mistake worth stopping for. */
+export function selectOperations(names: readonly string[] | undefined): readonly Operation[] {
+  if (!names) return OPERATIONS;
+  const unknown = names.filter((name) => !OPERATIONS.some((operation) => operation.name === name));
+  if (unknown.length > 0) {
+    throw new BadFlag('operations', unknown.join(','), `names among: ${OPERATIONS.map((operation) => operation.name).join(', ')}`);
+  }
+  return OPERATIONS.filter((operation) => names.includes(operation.name));
+}
+
 export function printRlsReport(report: RlsReport): void {
   const { data } = report;
   console.log(`\nRLS: ${report.target}; ${count(data.tickets)} tickets, ${count(data.comments)} comments, ${count(data.ticket_history)} history rows`);
@@ -104,10 +122,16 @@ export function printRlsReport(report: RlsReport): void {
 }
 
 if (isMain(import.meta.url)) {
-  const values = parseFlags(process.argv.slice(2), { iterations: { type: 'string' }, seconds: { type: 'string' }, 'min-iterations': { type: 'string' } });
+  const values = parseFlags(process.argv.slice(2), {
+    iterations: { type: 'string' },
+    seconds: { type: 'string' },
+    'min-iterations': { type: 'string' },
+    operations: { type: 'string' },
+  });
   const options = commonOptions(values);
   const report = await runRls({
     ...options,
+    ...(values.operations ? { operations: values.operations.split(',').map((name) => name.trim()) } : {}),
     budget: {
       ...(values.iterations ? { iterations: positiveInteger('iterations', values.iterations)! } : {}),
       ...(values.seconds ? { seconds: positiveInteger('seconds', values.seconds)! } : {}),

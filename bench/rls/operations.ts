@@ -104,8 +104,9 @@ export const OPERATIONS: readonly Operation[] = [
   {
     name: 'dashboard stats',
     roles: ALL,
-    async run(tx, { now }) {
-      const { rows } = await tx.query<{ total: number }>(STATS_SQL, [null, null, null, null, now.toISOString()]);
+    async run(tx, { fixture, now }) {
+      const customer = fixture.role === 'customer' ? fixture.userId : null;
+      const { rows } = await tx.query<{ total: number }>(STATS_SQL, [null, null, null, null, now.toISOString(), customer]);
       return rows[0]?.total ?? 0;
     },
   },

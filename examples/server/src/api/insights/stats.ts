@@ -43,7 +43,10 @@ const zeroPriorities = (): ByPriority => ({ urgent: 0, high: 0, medium: 0, low: 
 
 // `visible` is read several times, so PostgreSQL materialises it once. "Open" is every status before
 // resolved; overdue is measured against the app clock ($5) so it agrees with the rest of the API.
-// Exported for bench/rls.ts, which times it under row-level security and as the owner.
+// $6 is the caller when they are a customer: the policies show a customer their own tickets only,
+// and saying so lets the planner read the requester index instead of testing the policies on every
+// ticket (as the ticket list does). Exported for bench/rls.ts, which times it under row-level
+// security and as the owner.
 export const STATS_SQL = `
   with visible as (
     select id, status, priority, created_at, first_responded_at, resolved_at, resolution_due_at, sla_breached_at, escalation_level
@@ -52,6 +55,7 @@ export const STATS_SQL = `
        and ($2::timestamptz is null or created_at < $2)
        and ($3::uuid is null or department_id = $3)
        and ($4::uuid is null or team_id = $4)
+       and ($6::uuid is null or requester_id = $6)
   ), ratings as (
     select f.rating from ticket_feedback f join visible v on v.id = f.ticket_id
   )
@@ -82,6 +86,7 @@ export function statsRoutes(deps: AppDeps) {
         query.department_id ?? null,
         query.team_id ?? null,
         deps.clock.now().toISOString(),
+        c.get('role') === 'customer' ? c.get('principal').userId : null,
       ]);
       const row = rows[0]!;
       const stats: TicketStats = {

@@ -42,6 +42,8 @@ const MINUTE = 60_000;
  */
 const NEXT_DUE = `least(case when t.first_responded_at is null then t.first_response_due_at end,
                         case when t.status <> 'pending' then t.resolution_due_at end)`;
+// tickets_sla_next_due_idx (migration 0016) indexes this expression verbatim, so a page is read in
+// order from the index: change one, change the other.
 const SORT_KEY = `coalesce(${NEXT_DUE}, 'infinity'::timestamptz)`;
 
 /**
