@@ -132,5 +132,17 @@ export async function readEvents(tx: Queryable, cursor: Cursor, filter: EventFil
   const last = events.at(-1);
   const full = events.length === limit;
   const position = full && last ? { txId: last.tx_id, id: last.id } : later(cursor.position, { txId: horizon, id: '0' });
-  return { events, next: { ...cursor, position }, full };
+  return { events, next: { position, committedBefore: stillNeeded(cursor.committedBefore, position) }, full };
+}
+
+/**
+ * The opening snapshot only matters for transactions below its `xmax`: every later one was not
+ * visible in it. Once the position has passed `xmax` it filters nothing, and dropping it lets the
+ * cursors of streams opened at different times become equal, so that they can share their reads
+ * (shared-reads.ts).
+ */
+function stillNeeded(snapshot: string | null, position: Position): string | null {
+  if (snapshot === null) return null;
+  const xmax = snapshot.split(':')[1]!;
+  return BigInt(position.txId) >= BigInt(xmax) ? null : snapshot;
 }

@@ -1,15 +1,15 @@
 /**
- * One live stream: reads the caller's events in short transactions of its own and writes them as
+ * One live stream: reads the caller's events in short transactions and writes them as
  * Server-Sent Events, until the client goes away, the credentials lapse or the server shuts down.
  * A read never holds a transaction open while writing to the client, and a slow client only slows
  * its own stream (each write waits for the client to take the previous one).
  */
 import type { SSEStreamingApi } from 'hono/streaming';
 import type { components } from '../../../../../src/generated/api.js';
-import { withActor, type Actor } from '../../db/actor.js';
-import type { Database } from '../../db/database.js';
+import type { Actor } from '../../db/actor.js';
 import type { EventHub } from '../../events/event-hub.js';
-import { readEvents, type Cursor, type EventFilter, type EventRow } from '../../events/read-events.js';
+import type { Cursor, EventFilter, EventRow } from '../../events/read-events.js';
+import type { SharedReads } from '../../events/shared-reads.js';
 import { isDatabaseError } from '../../http/database-errors.js';
 import { iso } from '../../http/serialize.js';
 import type { Logger } from '../../logger.js';
@@ -18,13 +18,14 @@ import type { CredentialCheck } from './credential-lifetime.js';
 type Event = components['schemas']['Event'];
 
 /** Events read per transaction; a longer backlog is read in several. */
-const BATCH_SIZE = 500;
+export const BATCH_SIZE = 500;
 
 /** What the stream asks clients to wait before reconnecting (the SSE `retry` field). */
 export const RETRY_MS = 3000;
 
 export interface StreamOptions {
-  db: Database;
+  /** Reads the outbox as the actor, shared with the streams that ask alike at the same moment. */
+  reads: SharedReads;
   hub: EventHub;
   logger: Logger;
   actor: Actor;
@@ -51,7 +52,7 @@ export const toEvent = (row: EventRow): Event =>
   }) as Event;
 
 export async function streamEvents(stream: SSEStreamingApi, options: StreamOptions): Promise<void> {
-  const { db, hub, actor, filter } = options;
+  const { reads, hub, actor, filter } = options;
   const stop = new AbortController();
   const end = () => stop.abort();
   const wakeup = new Wakeup();
@@ -77,7 +78,7 @@ export async function streamEvents(stream: SSEStreamingApi, options: StreamOptio
       }
       if (mustRead) {
         wakeup.clear();
-        const batch = await withActor(db, actor, (tx) => readEvents(tx, cursor, filter, BATCH_SIZE));
+        const batch = await reads.read(actor, cursor, filter);
         for (const row of batch.events) {
           if (stop.signal.aborted) return;
           await stream.writeSSE({ id: row.id, event: row.type, data: JSON.stringify(toEvent(row)) });

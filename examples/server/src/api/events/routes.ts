@@ -11,11 +11,12 @@ import type { AppDeps, AppEnv } from '../../context.js';
 import { withActor } from '../../db/actor.js';
 import { parseTypeFilter, type TypeFilter } from '../../events/event-types.js';
 import { resumeAfter, startNow } from '../../events/read-events.js';
+import { createSharedReads } from '../../events/shared-reads.js';
 import { clientAddress } from '../../http/client-address.js';
 import { parseInput, readQuery } from '../../http/input.js';
 import { id, oneOrMany } from '../../http/schemas.js';
 import { credentialCheck } from './credential-lifetime.js';
-import { streamEvents } from './event-stream.js';
+import { BATCH_SIZE, streamEvents } from './event-stream.js';
 
 const MAX_EVENT_ID = 2n ** 63n - 1n;
 
@@ -41,6 +42,7 @@ const Query = z.strictObject({ types: types.optional(), ticket_id: id.optional()
 const Headers = z.object({ 'Last-Event-ID': eventId.optional() });
 
 export function eventRoutes(deps: AppDeps) {
+  const reads = createSharedReads(deps.db, BATCH_SIZE);
   return new Hono<AppEnv>()
     .use(requireScope('events'))
     .get('/', async (c) => {
@@ -68,7 +70,7 @@ export function eventRoutes(deps: AppDeps) {
       const stillAuthorized = credentialCheck(c, deps);
       return streamSSE(c, (stream) =>
         streamEvents(stream, {
-          db: deps.db,
+          reads,
           hub: deps.events,
           logger: deps.logger,
           actor,
