@@ -12,6 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { notificationRouter } from '../src/notifications/router.js';
 import type { Worker } from '../src/workers/worker.js';
 import { createApiHarness, type ApiHarness } from './support/api-harness.js';
+import { drainWorkers } from './support/drain-workers.js';
 import { engines } from './support/test-database.js';
 import type { UserKey } from './support/world.js';
 
@@ -49,9 +50,7 @@ describe.each(engines)('notification routing (%s)', (engine) => {
   });
 
   /** Runs a router until it finds no events; its own `notification.created` events come back once. */
-  async function drain(worker: Worker): Promise<void> {
-    while ((await worker.runOnce()) > 0);
-  }
+  const drain = (worker: Worker) => drainWorkers(api.db, [worker]);
 
   /** A ticket for `customer` (unless told otherwise) in team Alpha, filed through the API by `by`. */
   async function fileTicket(by: UserKey, fields: Record<string, unknown> = {}): Promise<{ id: string; number: string; title: string }> {

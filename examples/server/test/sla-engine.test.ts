@@ -13,6 +13,7 @@ import { notificationRouter } from '../src/notifications/router.js';
 import { slaScheduler } from '../src/sla/scheduler.js';
 import type { Worker } from '../src/workers/worker.js';
 import { createApiHarness, type ApiHarness } from './support/api-harness.js';
+import { drainWorkers } from './support/drain-workers.js';
 import { engines } from './support/test-database.js';
 
 const MINUTE = 60_000;
@@ -93,11 +94,7 @@ describe.each(engines)('SLA engine (%s)', (engine) => {
   /** Moves the clock to `minutes` after `from` and runs the workers until they find nothing to do. */
   async function at(from: Date, minutes: number, workers: Worker[] = pipeline) {
     api.clock.set(new Date(from.getTime() + minutes * MINUTE));
-    for (;;) {
-      let handled = 0;
-      for (const worker of workers) handled += await worker.runOnce();
-      if (handled === 0) return;
-    }
+    await drainWorkers(api.db, workers);
   }
 
   const SLA_NOTICES = ['sla_warning', 'sla_breach', 'escalated'];
